@@ -1,0 +1,4 @@
+export * from './subject';
+export * from './envelope';
+export * from './secrets';
+export * from './log';

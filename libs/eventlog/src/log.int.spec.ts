@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { EventLog, WrongLastSequence } from './log';
+import type { Envelope } from './envelope';
+
+const servers = process.env.KEELSON_NATS_URL ?? 'nats://127.0.0.1:4222';
+const id = randomUUID().slice(0, 8);
+const pod = (name: string, image = 'nginx:1.7.9') => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'nginx', image }] } });
+const env = (type: Envelope['type'], name: string, image?: string): Envelope => ({ type, object: pod(name, image), actor: 'user:test', time: new Date().toISOString() });
+const key = (name: string) => ({ group: '', plural: 'pods', namespace: 'default', name });
+
+describe('EventLog against a real JetStream', () => {
+  let log: EventLog;
+  beforeAll(async () => {
+    log = await EventLog.connect({ servers, stream: `T_LOG_${id}`, prefix: `t${id}.obj` });
+  });
+  afterAll(async () => {
+    await log.jsm.streams.delete(log.stream);
+    await log.close();
+  });
+
+  it('gives each append the stream sequence as its resourceVersion', async () => {
+    const a = await log.append({ key: key('a'), expectedSeq: 0, envelope: env('Created', 'a') });
+    const b = await log.append({ key: key('b'), expectedSeq: 0, envelope: env('Created', 'b') });
+    expect(b.seq).toBe(a.seq + 1);
+    expect((await log.last(key('a')))?.seq).toBe(a.seq);
+  });
+
+  it('refuses a create when the name is taken, and an update against a stale version', async () => {
+    const first = await log.append({ key: key('c'), expectedSeq: 0, envelope: env('Created', 'c') });
+    await expect(log.append({ key: key('c'), expectedSeq: 0, envelope: env('Created', 'c') })).rejects.toBeInstanceOf(WrongLastSequence);
+    const second = await log.append({ key: key('c'), expectedSeq: first.seq, envelope: env('Updated', 'c', 'nginx:2') });
+    await expect(log.append({ key: key('c'), expectedSeq: first.seq, envelope: env('Updated', 'c', 'nginx:3') })).rejects.toBeInstanceOf(WrongLastSequence);
+    expect((await log.last(key('c')))?.object).toEqual(pod('c', 'nginx:2'));
+    expect((await log.last(key('c')))?.seq).toBe(second.seq);
+  });
+
+  it('lets exactly one of many racing writers win', async () => {
+    const base = await log.append({ key: key('race'), expectedSeq: 0, envelope: env('Created', 'race') });
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) => log.append({ key: key('race'), expectedSeq: base.seq, envelope: env('Updated', 'race', `img:${i}`) })),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason instanceof WrongLastSequence)).toBe(true);
+  });
+
+  it('does not double a retried append that carries the same message id', async () => {
+    const msgId = randomUUID();
+    const a = await log.append({ key: key('retry'), expectedSeq: 0, envelope: env('Created', 'retry'), msgId });
+    const again = await log.append({ key: key('retry'), expectedSeq: 0, envelope: env('Created', 'retry'), msgId });
+    expect(again.seq).toBe(a.seq);
+    expect((await log.bounds()).last).toBe(a.seq);
+  });
+
+  it('returns null for a name never used', async () => {
+    expect(await log.last(key('never'))).toBeNull();
+  });
+
+  it('follows the log from a sequence, in order', async () => {
+    const start = (await log.bounds()).last + 1;
+    for (const n of ['f1', 'f2', 'f3']) await log.append({ key: key(n), expectedSeq: 0, envelope: env('Created', n) });
+    const seen: string[] = [];
+    const ac = new AbortController();
+    await log.follow(`t${id}.obj.pods.default.*`, start, (e) => {
+      seen.push(e.object.metadata.name!);
+      if (seen.length === 3) ac.abort();
+    }, ac.signal);
+    expect(seen).toEqual(['f1', 'f2', 'f3']);
+  });
+});

@@ -1,0 +1,163 @@
+import { connect, DeliverPolicy, headers, JSONCodec, NatsError, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type StoredMsg } from 'nats';
+import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
+import type { KubeObject } from '@keelson/apimachinery';
+import type { Envelope, LogEntry } from './envelope';
+import { OBJECT_SUBJECT_PREFIX, STREAM, subjectFor, type ObjectKey } from './subject';
+
+// The log itself: append with optimistic concurrency, read the last entry of a subject,
+// and follow the stream from a sequence. JetStream gives all three directly:
+//  - `Nats-Expected-Last-Subject-Sequence` makes an append conditional on the object's current
+//    resourceVersion (0 for a name never used), so a lost race is a WrongLastSequence error;
+//  - `Nats-Msg-Id` de-duplicates a retried append inside the stream's duplicate window;
+//  - direct get by `last_by_subj` reads the current version of one object;
+//  - an ordered consumer replays a filtered slice of the stream from any sequence.
+
+const codec = JSONCodec<Envelope>();
+
+/** JetStream's error code for a failed expected-last-sequence check. */
+const WRONG_LAST_SEQUENCE = 10071;
+const NO_MESSAGE_FOUND = 10037;
+
+export class WrongLastSequence extends Error {
+  constructor(readonly subject: string, readonly expected: number) {
+    super(`wrong last sequence for ${subject}: expected ${expected}`);
+  }
+}
+
+export interface EventLogOptions {
+  servers: string;
+  /** defaults to KEELSON; tests use their own streams */
+  stream?: string;
+  /** two subject tokens; defaults to keelson.obj (see subject.ts) */
+  prefix?: string;
+  /** a name for the connection, seen in nats-server's monitoring */
+  name?: string;
+}
+
+export interface AppendRequest {
+  key: ObjectKey;
+  /** the object's current resourceVersion; 0 when the name was never used */
+  expectedSeq: number;
+  envelope: Envelope;
+  /** set on retries so that the stream de-duplicates them */
+  msgId?: string;
+}
+
+export class EventLog {
+  private constructor(
+    readonly nc: NatsConnection,
+    readonly js: JetStreamClient,
+    readonly jsm: JetStreamManager,
+    readonly stream: string,
+    readonly prefix: string,
+  ) {}
+
+  /** direct get: served by any replica without a round trip through the stream leader's API */
+  private get direct(): DirectStreamAPI {
+    return (this.jsm as unknown as { direct: DirectStreamAPI }).direct;
+  }
+
+  static async connect(opts: EventLogOptions): Promise<EventLog> {
+    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const jsm = await nc.jetstreamManager();
+    const log = new EventLog(nc, nc.jetstream(), jsm, opts.stream ?? STREAM, opts.prefix ?? OBJECT_SUBJECT_PREFIX);
+    await log.ensureStream();
+    return log;
+  }
+
+  private async ensureStream(): Promise<void> {
+    try {
+      await this.jsm.streams.info(this.stream);
+    } catch (e) {
+      if (!(e instanceof NatsError) || e.api_error?.err_code !== 10059) throw e;
+      await this.jsm.streams.add({
+        name: this.stream,
+        subjects: [`${this.prefix}.>`],
+        retention: RetentionPolicy.Limits,
+        storage: StorageType.File,
+        // History is kept forever: that is the point of the log.
+        max_msgs: -1,
+        max_bytes: -1,
+        max_age: 0,
+        duplicate_window: 120 * 1_000_000_000,
+        allow_direct: true,
+        max_msg_size: 3 * 1024 * 1024,
+      });
+    }
+  }
+
+  async append(req: AppendRequest): Promise<LogEntry> {
+    const subject = subjectFor(req.key, this.prefix);
+    const h = headers();
+    h.set('Nats-Expected-Last-Subject-Sequence', String(req.expectedSeq));
+    if (req.msgId) h.set('Nats-Msg-Id', req.msgId);
+    try {
+      const ack = await this.js.publish(subject, codec.encode(req.envelope), { headers: h, expect: { streamName: this.stream } });
+      return { ...req.envelope, seq: ack.seq, subject };
+    } catch (e) {
+      if (e instanceof NatsError && e.api_error?.err_code === WRONG_LAST_SEQUENCE) throw new WrongLastSequence(subject, req.expectedSeq);
+      throw e;
+    }
+  }
+
+  /** The newest entry for one object (a tombstone included), or null if the name was never used. */
+  async last(key: ObjectKey): Promise<LogEntry | null> {
+    const subject = subjectFor(key, this.prefix);
+    try {
+      const m = await this.direct.getMessage(this.stream, { last_by_subj: subject });
+      return toEntry(m);
+    } catch (e) {
+      if (e instanceof NatsError && (e.api_error?.err_code === NO_MESSAGE_FOUND || e.code === '404')) return null;
+      throw e;
+    }
+  }
+
+  async entryAt(seq: number): Promise<LogEntry | null> {
+    try {
+      return toEntry(await this.direct.getMessage(this.stream, { seq }));
+    } catch (e) {
+      if (e instanceof NatsError && (e.api_error?.err_code === NO_MESSAGE_FOUND || e.code === '404')) return null;
+      throw e;
+    }
+  }
+
+  /** First and last sequence the stream holds (first > last when it is empty). */
+  async bounds(): Promise<{ first: number; last: number }> {
+    const info = await this.jsm.streams.info(this.stream);
+    return { first: info.state.first_seq, last: info.state.last_seq };
+  }
+
+  /**
+   * Follows the log from `fromSeq` (inclusive), filtered by subject, until `signal` aborts.
+   * Entries arrive in sequence order; `onIdle` is called when the consumer has caught up.
+   */
+  async follow(filter: string, fromSeq: number, onEntry: (e: LogEntry) => void | Promise<void>, signal: AbortSignal, onIdle?: () => void): Promise<void> {
+    const consumer = await this.js.consumers.get(this.stream, {
+      filterSubjects: filter,
+      ...(fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
+    });
+    const messages = await consumer.consume({ max_messages: 512, expires: 5000 });
+    const stop = () => void messages.close();
+    signal.addEventListener('abort', stop, { once: true });
+    try {
+      for await (const m of messages) {
+        if (signal.aborted) break;
+        await onEntry({ ...codec.decode(m.data), seq: m.seq, subject: m.subject });
+        if (m.info.pending === 0) onIdle?.();
+      }
+    } finally {
+      signal.removeEventListener('abort', stop);
+      await messages.close().catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+function toEntry(m: StoredMsg): LogEntry {
+  return { ...codec.decode(m.data), seq: m.seq, subject: m.subject };
+}
+
+export type { KubeObject };

@@ -1,0 +1,108 @@
+import type { DataSource } from 'typeorm';
+import type { KubeObject } from '@keelson/apimachinery';
+import { withResourceVersion } from './evolve';
+
+// Reads of the projection. A list runs in one REPEATABLE READ transaction with the checkpoint,
+// so the resourceVersion it reports is exactly the log position its items reflect.
+// `asOf` reads the history table instead: the state of the world at any past sequence,
+// which Kubernetes (whose etcd compacts) cannot answer.
+
+export interface ListQuery {
+  resource: string;
+  namespace?: string;
+  /** extra WHERE fragments over objects' columns with $n parameters (see selectors' SQL translation) */
+  where?: string[];
+  params?: unknown[];
+  limit?: number;
+  /** resume after this (namespace, name) key */
+  after?: { namespace: string; name: string };
+  /** read the state as of this sequence instead of the current one */
+  asOf?: number;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  /** the log position the items reflect */
+  rv: number;
+  /** set when `limit` cut the list short: the key to resume after */
+  next?: { namespace: string; name: string };
+  /** how many more items match beyond this page */
+  remaining?: number;
+}
+
+export class ObjectReader {
+  constructor(
+    private readonly db: DataSource,
+    private readonly checkpointName = 'projector',
+  ) {}
+
+  async get(resource: string, namespace: string, name: string): Promise<KubeObject | null> {
+    const rows: { object: KubeObject; rv: string }[] = await this.db.query(
+      `SELECT object, rv FROM objects WHERE resource = $1 AND namespace = $2 AND name = $3`,
+      [resource, namespace, name],
+    );
+    return rows.length ? withResourceVersion(rows[0].object, Number(rows[0].rv)) : null;
+  }
+
+  async list(q: ListQuery): Promise<ListResult> {
+    return this.db.transaction('REPEATABLE READ', async (tx) => {
+      const cp: { seq: string }[] = await tx.query(`SELECT seq FROM checkpoints WHERE name = $1`, [this.checkpointName]);
+      const position = cp.length ? Number(cp[0].seq) : 0;
+      const params: unknown[] = [q.resource, ...(q.params ?? [])];
+      const conds = ['resource = $1', ...(q.where ?? [])];
+      if (q.namespace !== undefined) {
+        params.push(q.namespace);
+        conds.push(`namespace = $${params.length}`);
+      }
+      const source = q.asOf !== undefined ? this.asOfSource(q.asOf, params) : 'objects';
+      const keyConds = [...conds];
+      if (q.after) {
+        params.push(q.after.namespace, q.after.name);
+        keyConds.push(`(namespace, name) > ($${params.length - 1}, $${params.length})`);
+      }
+      const limit = q.limit && q.limit > 0 ? q.limit : undefined;
+      const rows: { namespace: string; name: string; rv: string; object: KubeObject }[] = await tx.query(
+        `SELECT namespace, name, rv, object FROM ${source} WHERE ${keyConds.join(' AND ')} ORDER BY namespace, name ${limit ? `LIMIT ${limit + 1}` : ''}`,
+        params,
+      );
+      const page = limit ? rows.slice(0, limit) : rows;
+      const result: ListResult = { items: page.map((r) => withResourceVersion(r.object, Number(r.rv))), rv: q.asOf ?? position };
+      if (limit && rows.length > limit) {
+        const lastRow = page[page.length - 1];
+        result.next = { namespace: lastRow.namespace, name: lastRow.name };
+        const [{ count }]: { count: string }[] = await tx.query(
+          `SELECT count(*) AS count FROM ${source} WHERE ${conds.join(' AND ')} AND (namespace, name) > ($${params.length + 1}, $${params.length + 2})`,
+          [...params, lastRow.namespace, lastRow.name],
+        );
+        result.remaining = Number(count);
+      }
+      return result;
+    });
+  }
+
+  /** A derived table shaped like `objects`, holding each object's last state at or before `seq`. */
+  private asOfSource(seq: number, params: unknown[]): string {
+    params.push(seq);
+    const p = `$${params.length}`;
+    return `(SELECT * FROM (
+        SELECT DISTINCT ON (resource, namespace, name) resource, namespace, name, seq AS rv, type, object,
+               COALESCE(object->'metadata'->'labels', '{}'::jsonb) AS labels,
+               object->'spec'->>'nodeName' AS node_name, object->'status'->>'phase' AS phase
+        FROM history WHERE seq <= ${p} ORDER BY resource, namespace, name, seq DESC) h
+      WHERE h.type <> 'Deleted') AS asof`;
+  }
+
+  async checkpoint(): Promise<number> {
+    const cp: { seq: string }[] = await this.db.query(`SELECT seq FROM checkpoints WHERE name = $1`, [this.checkpointName]);
+    return cp.length ? Number(cp[0].seq) : 0;
+  }
+
+  /** Every entry of one object's history, oldest first: for `keelson history` and debugging. */
+  async history(resource: string, namespace: string, name: string): Promise<{ seq: number; type: string; actor: string; cause: number | null; time: string; object: KubeObject }[]> {
+    const rows: { seq: string; type: string; actor: string; cause: string | null; time: Date; object: KubeObject }[] = await this.db.query(
+      `SELECT seq, type, actor, cause, time, object FROM history WHERE resource = $1 AND namespace = $2 AND name = $3 ORDER BY seq`,
+      [resource, namespace, name],
+    );
+    return rows.map((r) => ({ seq: Number(r.seq), type: r.type, actor: r.actor, cause: r.cause === null ? null : Number(r.cause), time: r.time.toISOString(), object: r.object }));
+  }
+}
