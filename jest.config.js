@@ -11,7 +11,7 @@ const base = {
 module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'] },
-    { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', testTimeout: 60000 },
-    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', testTimeout: 120000 },
+    { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-int.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-e2e.ts'] },
   ],
 };

@@ -16,18 +16,18 @@ export default async function globalSetup(): Promise<void> {
   chmodSync(dir, 0o711); // Postgres runs as an unprivileged user and must enter it
   const state: TestSubstrates = { dir, running: [] };
   (globalThis as Record<symbol, unknown>)[SUBSTRATES] = state;
-  try {
-    const [nats, postgres] = await Promise.all([
-      startNats({ dataDir: join(dir, 'nats'), port: await freePort() }),
-      startPostgres({ dataDir: join(dir, 'postgres'), port: await freePort() }),
-    ]);
-    state.running.push(nats, postgres);
-    process.env.KEELSON_NATS_URL = nats.url;
-    process.env.KEELSON_PG_URL = postgres.url;
-  } catch (err) {
-    // Jest skips the teardown when setup throws; leave nothing behind.
+  // allSettled, not all: if one fails, the other must still be recorded so it gets stopped.
+  const [nats, postgres] = await Promise.allSettled([
+    freePort().then((port) => startNats({ dataDir: join(dir, 'nats'), port })),
+    freePort().then((port) => startPostgres({ dataDir: join(dir, 'postgres'), port })),
+  ]);
+  for (const s of [nats, postgres]) if (s.status === 'fulfilled') state.running.push(s.value);
+  if (nats.status === 'rejected' || postgres.status === 'rejected') {
+    // Jest skips globalTeardown when globalSetup throws; leave nothing behind.
     const { default: teardown } = await import('./global-teardown');
     await teardown();
-    throw err;
+    throw [nats, postgres].map((s) => (s.status === 'rejected' ? s.reason : undefined)).find(Boolean);
   }
+  process.env.KEELSON_NATS_URL = nats.value.url;
+  process.env.KEELSON_PG_URL = postgres.value.url;
 }

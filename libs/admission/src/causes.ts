@@ -1,8 +1,12 @@
 // Field causes that Cause.* in @keelson/apimachinery does not carry, and the small helpers
 // every validator uses to read untyped JSON.
-import { Cause, StatusCause } from '@keelson/apimachinery';
+import { Cause as BaseCause, StatusCause } from '@keelson/apimachinery';
 
-export { Cause };
+/** Cause.* with `required(field, detail)` printing "Required value: detail" as field.Required does. */
+export const Cause = {
+  ...BaseCause,
+  required: (field: string, detail?: string) => BaseCause.required(field, detail ? `Required value: ${detail}` : 'Required value'),
+};
 export type Causes = StatusCause[];
 
 export const notFound = (field: string, value: unknown): StatusCause => ({ reason: 'FieldValueNotFound', field, message: `Not found: ${JSON.stringify(value)}` });

@@ -71,6 +71,11 @@ export class StatusError extends Error {
     };
   }
 
+  /** The same error with another message (Kubernetes words some NotFound errors differently). */
+  withMessage(message: string): StatusError {
+    return new StatusError(this.code, this.reason, message, this.details);
+  }
+
   static isStatusError(e: unknown): e is StatusError {
     return e instanceof StatusError;
   }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,9 @@ import { createInterface } from 'node:readline';
 import { connect, StringCodec } from 'nats';
 import { Client } from 'pg';
 import { freePort, startNats, startPostgres, writeKubeconfig, type RunningSubstrate } from './index';
+
+// jest.config.js sets testTimeout per project, which Jest ignores there (it is a global option).
+jest.setTimeout(60_000);
 
 const sc = StringCodec();
 let root: string;
@@ -27,7 +30,14 @@ async function track(s: Promise<RunningSubstrate>): Promise<RunningSubstrate> {
   return started;
 }
 
-const gone = (pid: number) => !existsSync(`/proc/${pid}`);
+/** Gone, or a zombie waiting for init to reap it (it holds no ports, files or memory). */
+function gone(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').startsWith('Z');
+  } catch {
+    return true;
+  }
+}
 
 async function appendToStream(url: string, stream: string, body: string): Promise<void> {
   const nc = await connect({ servers: url });

@@ -8,10 +8,10 @@ import { clone, isObject } from './json';
 
 export function applyMergePatch(obj: KubeObject, patch: unknown): KubeObject {
   if (!isObject(patch)) throw badPatch('Invalid JSON Patch');
-  return mergeValue(obj, patch) as KubeObject;
+  return mergeValue(clone(obj), patch) as KubeObject;
 }
 
-/** RFC 7386 MergePatch(target, patch), never touching either input. */
+/** RFC 7386 MergePatch(target, patch); copies what it changes, never touching `patch`. */
 export function mergeValue(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return clone(patch);
   const out: Record<string, unknown> = isObject(target) ? { ...target } : {};

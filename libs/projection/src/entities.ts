@@ -47,6 +47,6 @@ export const ENTITIES = [ObjectRow, HistoryRow, Checkpoint];
 
 /** Indexes TypeORM cannot declare: GIN over jsonb labels and over the owner uid array. */
 export const EXTRA_DDL = [
-  `CREATE INDEX IF NOT EXISTS objects_labels_gin ON objects USING gin (labels jsonb_path_ops)`,
+  `CREATE INDEX IF NOT EXISTS objects_labels_gin ON objects USING gin (labels)`,
   `CREATE INDEX IF NOT EXISTS objects_owner_uids_gin ON objects USING gin (owner_uids)`,
 ];

@@ -4,3 +4,4 @@ export * from './database';
 export * from './writer';
 export * from './projector';
 export * from './reader';
+export * from './replay';

@@ -10,9 +10,8 @@ import { withResourceVersion } from './evolve';
 export interface ListQuery {
   resource: string;
   namespace?: string;
-  /** extra WHERE fragments over objects' columns with $n parameters (see selectors' SQL translation) */
-  where?: string[];
-  params?: unknown[];
+  /** adds WHERE fragments over objects' columns, pushing their values to `params` and naming them $n */
+  where?: (params: unknown[]) => string[];
   limit?: number;
   /** resume after this (namespace, name) key */
   after?: { namespace: string; name: string };
@@ -48,8 +47,8 @@ export class ObjectReader {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const cp: { seq: string }[] = await tx.query(`SELECT seq FROM checkpoints WHERE name = $1`, [this.checkpointName]);
       const position = cp.length ? Number(cp[0].seq) : 0;
-      const params: unknown[] = [q.resource, ...(q.params ?? [])];
-      const conds = ['resource = $1', ...(q.where ?? [])];
+      const params: unknown[] = [q.resource];
+      const conds = ['resource = $1', ...(q.where?.(params) ?? [])];
       if (q.namespace !== undefined) {
         params.push(q.namespace);
         conds.push(`namespace = $${params.length}`);

@@ -15,10 +15,12 @@ const VOLUME_SOURCES = [
   'azureFile', 'azureDisk', 'vsphereVolume', 'quobyte', 'photonPersistentDisk', 'portworxVolume', 'scaleIO', 'storageos',
 ];
 
-export function validatePodSpec(spec: Json | undefined, path: string): Causes {
+/** `claimVolumes`: names a StatefulSet's volumeClaimTemplates add to every pod. */
+export function validatePodSpec(spec: Json | undefined, path: string, claimVolumes: readonly string[] = []): Causes {
   const s = spec ?? {};
   const out: Causes = [];
   const volumes = validateVolumes(s.volumes, `${path}.volumes`, out);
+  for (const v of claimVolumes) volumes.add(v);
   const containers = arr(s.containers);
   if (containers.length === 0) out.push(Cause.required(`${path}.containers`));
   const names = new Set<string>();

@@ -8,12 +8,12 @@ import { validatePodSpec } from './pod';
 import { validatePvcSpec } from './storage';
 
 /** Template labels and spec; `restartPolicies` narrows the pod's restart policy for the kind. */
-function validateTemplate(template: Json | undefined, path: string, restartPolicies: readonly string[]): Causes {
+function validateTemplate(template: Json | undefined, path: string, restartPolicies: readonly string[], claimVolumes: readonly string[] = []): Causes {
   if (!template) return [Cause.required(path)];
   const meta = obj(template.metadata) ?? {};
   const spec = obj(template.spec) ?? {};
   const out: Causes = [...validateLabels(meta.labels, `${path}.metadata.labels`), ...validateAnnotations(meta.annotations, `${path}.metadata.annotations`)];
-  out.push(...validatePodSpec(spec, `${path}.spec`));
+  out.push(...validatePodSpec(spec, `${path}.spec`, claimVolumes));
   const rp = spec.restartPolicy;
   if (rp === undefined) out.push(Cause.required(`${path}.spec.restartPolicy`, `valid values: ${restartPolicies.map((p) => `"${p}"`).join(', ')}`));
   else if (['Always', 'OnFailure', 'Never'].includes(String(rp)) && !restartPolicies.includes(String(rp))) {
@@ -23,7 +23,8 @@ function validateTemplate(template: Json | undefined, path: string, restartPolic
 }
 
 /** Selector present, well formed, not empty, and matching the template's labels. */
-function validateSelectorAndTemplate(spec: Json, restartPolicies: readonly string[], templatePath = 'spec.template'): Causes {
+function validateSelectorAndTemplate(spec: Json, restartPolicies: readonly string[], claimVolumes: readonly string[] = []): Causes {
+  const templatePath = 'spec.template';
   const out: Causes = [];
   const selector = obj(spec.selector);
   const template = obj(spec.template);
@@ -38,7 +39,7 @@ function validateSelectorAndTemplate(spec: Json, restartPolicies: readonly strin
       }
     }
   }
-  out.push(...validateTemplate(template, templatePath, restartPolicies));
+  out.push(...validateTemplate(template, templatePath, restartPolicies, claimVolumes));
   return out;
 }
 
@@ -91,12 +92,13 @@ export function validateDaemonSetSpec(spec: Json): Causes {
 }
 
 export function validateStatefulSetSpec(spec: Json): Causes {
-  const out: Causes = [...nonNegative('spec.replicas', spec.replicas), ...validateSelectorAndTemplate(spec, ['Always'])];
+  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  const claimNames = claims.map((c) => str(obj(obj(c)?.metadata)?.name)).filter((n): n is string => !!n);
+  const out: Causes = [...nonNegative('spec.replicas', spec.replicas), ...validateSelectorAndTemplate(spec, ['Always'], claimNames)];
   out.push(...oneOf('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel']));
   const strategy = obj(spec.updateStrategy) ?? {};
   out.push(...oneOf('spec.updateStrategy.type', strategy.type, ['OnDelete', 'RollingUpdate']));
   out.push(...nonNegative('spec.updateStrategy.rollingUpdate.partition', obj(strategy.rollingUpdate)?.partition));
-  const claims = Array.isArray(spec.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
   claims.forEach((raw, i) => {
     const t = obj(raw) ?? {};
     const name = str(obj(t.metadata)?.name);

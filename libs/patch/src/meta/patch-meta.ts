@@ -63,7 +63,7 @@ class DescribedMeta implements PatchMeta {
     this.listType = d.listType ?? 'atomic';
     this.listMapKeys = d.listMapKeys ?? (d.patchMergeKey && d.listType === 'map' ? [d.patchMergeKey] : []);
     this.listMapKeyDefaults = d.listMapKeyDefaults ?? {};
-    this.mapType = d.mapType ?? (d.type && types[d.type]?.['']?.mapType) ?? 'struct';
+    this.mapType = d.mapType ?? (d.type ? types[d.type]?.['']?.mapType : undefined) ?? 'struct';
   }
 
   field(name: string): PatchMeta {

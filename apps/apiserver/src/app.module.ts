@@ -1,0 +1,71 @@
+import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { StatusError } from '@keelson/apimachinery';
+import { Api, defaultContext, ObjectStore, resolveRequest } from '@keelson/apiserver';
+import { EventLog, SecretBox } from '@keelson/eventlog';
+import { ObjectReader, openProjectionDb, Projector } from '@keelson/projection';
+import type { ApiServerConfig } from './config';
+import { InternalApiController } from './internal.controller';
+
+export const CONFIG = Symbol('ApiServerConfig');
+const DB = Symbol('ProjectionDb');
+
+/** Namespaces every cluster has, as kube-apiserver's system namespaces controller ensures. */
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    @Inject(CONFIG) private readonly config: ApiServerConfig,
+    private readonly api: Api,
+    private readonly log: EventLog,
+    private readonly projector: Projector,
+    @Inject(DB) private readonly db: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const ctx = defaultContext({ actor: 'system:apiserver', fieldManager: 'kube-apiserver' });
+    for (const name of SYSTEM_NAMESPACES) {
+      const rr = resolveRequest('POST', '/api/v1/namespaces', new URLSearchParams())!;
+      await this.api.handle(rr, { query: new URLSearchParams(), body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } }, ctx).catch((e) => {
+        if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+      });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+    await this.log.close();
+    await this.db.destroy().catch(() => undefined);
+  }
+}
+
+@Module({})
+export class ApiServerModule {
+  static forConfig(config: ApiServerConfig): DynamicModule {
+    return {
+      module: ApiServerModule,
+      controllers: [InternalApiController],
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: EventLog, useFactory: () => EventLog.connect({ servers: config.natsUrl, stream: config.stream, prefix: config.subjectPrefix, name: 'apiserver' }) },
+        { provide: DB, useFactory: () => openProjectionDb(config.pgUrl, config.schema) },
+        {
+          provide: Projector,
+          inject: [EventLog, DB],
+          useFactory: async (log: EventLog, db: DataSource) => {
+            const p = new Projector(log, db);
+            if (config.projector) await p.start();
+            return p;
+          },
+        },
+        {
+          provide: ObjectStore,
+          inject: [EventLog, DB, Projector],
+          useFactory: (log: EventLog, db: DataSource, projector: Projector) => new ObjectStore(log, new ObjectReader(db), projector, SecretBox.fromKeyFile(config.secretKeyFile)),
+        },
+        { provide: Api, inject: [ObjectStore], useFactory: (store: ObjectStore) => new Api(store) },
+        Lifecycle,
+      ],
+    };
+  }
+}

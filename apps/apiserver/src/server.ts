@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Api, createHttpHandler } from '@keelson/apiserver';
+import { ApiServerModule } from './app.module';
+import type { ApiServerConfig } from './config';
+
+export interface RunningApiServer {
+  url: string;
+  app: NestFastifyApplication;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 3 * 1024 * 1024; // Kubernetes' request body limit
+
+/** Starts the apiserver: Kubernetes REST over HTTP on Fastify, and `keelson.api.*` over NATS. */
+export async function startApiServer(config: ApiServerConfig): Promise<RunningApiServer> {
+  const app = await NestFactory.create<NestFastifyApplication>(ApiServerModule.forConfig(config), new FastifyAdapter({ bodyLimit: MAX_BODY }), {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance();
+  // Bodies are decoded by the handler (JSON, YAML and the patch types), so Fastify hands over bytes.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BODY }, (_req, body, done) => done(null, body));
+  const handle = createHttpHandler(app.get(Api));
+  for (const url of ['/', '/*']) {
+    fastify.route({
+      method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      url,
+      handler: (request, reply) => {
+        reply.hijack();
+        void handle(request.raw, reply.raw, request.body as Buffer | undefined);
+      },
+    });
+  }
+  if (config.internalApi) {
+    app.connectMicroservice<MicroserviceOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: 'keelson-apiserver' } });
+    await app.startAllMicroservices();
+  }
+  await app.listen(config.port, config.host);
+  app.enableShutdownHooks();
+  return { url: `http://${config.host}:${config.port}`, app, close: () => app.close() };
+}

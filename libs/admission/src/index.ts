@@ -1,0 +1,10 @@
+export { defaultObject, JOB_LABELS } from './defaults';
+export { defaultPullPolicy } from './defaults/pod';
+export { validateObject } from './validation';
+export { unknownFields, decodeError, strictDecodingError } from './schema';
+export { parseQuantity, formatQuantity, canonicalQuantity, compareQuantities, isValidQuantity, milliValue, QUANTITY_PATTERN_MESSAGE } from './quantity';
+export type { QuantityFormat } from './quantity';
+export { labelSelectorMatches } from './selector';
+export type { LabelSelector } from './selector';
+export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from './names';
+export { admit } from './admit';

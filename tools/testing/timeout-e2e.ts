@@ -1,0 +1,2 @@
+// Jest ignores testTimeout inside a project entry; each tier sets its own here.
+jest.setTimeout(180_000);
