@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Api, createHttpHandler } from '@keelson/apiserver';
+import { Api, createHttpHandler, transportErrorStatus } from '@keelson/apiserver';
 import { ApiServerModule } from './app.module';
 import type { ApiServerConfig } from './config';
 
@@ -30,6 +30,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     fastify.route({
       method: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
       url,
+      // What Fastify refuses before the handler (a body over the limit) is a Status too; the
+      // route's own error handler, because Nest installs its exception layer on the instance at listen.
+      errorHandler: (err, _request, reply) => {
+        const status = transportErrorStatus(err);
+        void reply.code(status.code).header('Content-Type', 'application/json').send(JSON.stringify(status));
+      },
       handler: (request, reply) => {
         reply.hijack();
         void handle(request.raw, reply.raw, request.body as Buffer | undefined);

@@ -21,12 +21,22 @@ export function generateNameSuffix(n = 5): string {
   return Array.from(bytes, (b) => ALPHANUMS[b % ALPHANUMS.length]).join('');
 }
 
+/**
+ * Labels and annotations are `omitempty` maps in Kubernetes' ObjectMeta: removing the last label
+ * (`kubectl label x k-`) leaves no `labels: {}` behind.
+ */
+function withoutEmptyMaps(meta: KubeObject['metadata']): KubeObject['metadata'] {
+  const out = { ...meta };
+  for (const key of ['labels', 'annotations'] as const) if (out[key] && Object.keys(out[key]).length === 0) delete out[key];
+  return out;
+}
+
 /** Server-set metadata and the initial status of a new object. */
 export function prepareForCreate(r: ApiResource, obj: KubeObject, now: Date): KubeObject {
   const { deletionTimestamp: _d, deletionGracePeriodSeconds: _g, resourceVersion: _rv, ...meta } = obj.metadata;
   const out: KubeObject = {
     ...obj,
-    metadata: { ...meta, uid: meta.uid ?? randomUUID(), creationTimestamp: timestamp(now), ...(tracksGeneration(r) ? { generation: 1 } : {}) },
+    metadata: withoutEmptyMaps({ ...meta, uid: meta.uid ?? randomUUID(), creationTimestamp: timestamp(now), ...(tracksGeneration(r) ? { generation: 1 } : {}) }),
   };
   if (hasStatus(r)) out.status = initialStatus(r, obj);
   return out;
@@ -95,7 +105,7 @@ export function prepareForUpdate(r: ApiResource, updated: KubeObject, old: KubeO
   if (subresource === 'status') {
     return { ...old, status: updated.status, metadata: { ...old.metadata, ...keep, managedFields: updated.metadata.managedFields ?? old.metadata.managedFields } };
   }
-  const out: KubeObject = { ...updated, metadata: { ...updated.metadata, ...keep } };
+  const out: KubeObject = { ...updated, metadata: withoutEmptyMaps({ ...updated.metadata, ...keep }) };
   if (!old.metadata.deletionTimestamp) {
     delete out.metadata.deletionTimestamp;
     delete out.metadata.deletionGracePeriodSeconds;

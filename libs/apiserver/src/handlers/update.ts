@@ -72,7 +72,13 @@ function finishesDeletion(o: KubeObject): boolean {
   return !!o.metadata.deletionTimestamp && (o.metadata.finalizers ?? []).length === 0 && !o.metadata.deletionGracePeriodSeconds && !pendingSpecFinalizers(o);
 }
 
+/**
+ * Kubernetes compares the whole object, managedFields included, but ignores their timestamps: a
+ * write that only moves field ownership (kubectl's client-side to server-side apply migration
+ * replaces /metadata/managedFields) is a change, one that only re-stamps them is not.
+ */
 function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject) => JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: undefined } });
+  const strip = (o: KubeObject) =>
+    JSON.stringify({ ...o, metadata: { ...o.metadata, resourceVersion: undefined, managedFields: o.metadata.managedFields?.map((m) => ({ ...m, time: undefined })) } });
   return strip(a) === strip(b);
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { StatusError, type KubeObject, type Status } from '@keelson/apimachinery';
+import { Errors, StatusError, type KubeObject, type Status } from '@keelson/apimachinery';
 import { toTable } from '@keelson/tables';
 import { stringify as toYaml } from 'yaml';
 import type { Api } from '../api';
@@ -55,6 +55,17 @@ export function createHttpHandler(api: Api, opts: HttpOptions = {}) {
       sendStatus(res, new StatusError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`).toStatus());
     }
   };
+}
+
+/**
+ * A Status for what the HTTP server refused before the handler ran (a body over the limit,
+ * a malformed request line), so that those answers read like every other error.
+ */
+export function transportErrorStatus(err: { statusCode?: number; message: string }): Status {
+  const code = err.statusCode ?? 500;
+  if (code === 413) return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: ${err.message}`).toStatus();
+  if (code >= 400 && code < 500) return Errors.badRequest(err.message).toStatus();
+  return Errors.internal(err.message).toStatus();
 }
 
 function contextOf(req: IncomingMessage, query: URLSearchParams, opts: HttpOptions): RequestContext {

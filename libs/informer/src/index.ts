@@ -1,0 +1,3 @@
+export * from './informer';
+export * from './client';
+export * from './leader';

@@ -1,0 +1,113 @@
+import type { KubeObject } from '@keelson/apimachinery';
+
+// The scheduling framework's shapes, after Kubernetes' (pkg/scheduler/framework): a plugin is
+// a name plus pure functions for the extension points it implements. The cycle runs
+// PreFilter → Filter (per node) → PreScore → Score (per node) → NormalizeScore → weights.
+
+/** Quantities in canonical integers: cpu in millicores, memory and storage in bytes, others as counts. */
+export type ResourceList = Record<string, number>;
+
+export interface Taint {
+  key: string;
+  value?: string;
+  effect: 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+}
+
+export interface Toleration {
+  key?: string;
+  operator?: 'Exists' | 'Equal';
+  value?: string;
+  effect?: '' | 'NoSchedule' | 'PreferNoSchedule' | 'NoExecute';
+  tolerationSeconds?: number;
+}
+
+/** What the scheduler knows of a pod: its object plus what it asks for, parsed once. */
+export interface PodInfo {
+  readonly pod: KubeObject;
+  readonly key: string; // namespace/name
+  readonly uid: string;
+  readonly namespace: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Σ containers' requests, max'ed with each init container's (Kubernetes' effective request) + overhead; pods counts 1 */
+  readonly requests: Readonly<ResourceList>;
+  readonly priority: number;
+  /** hostPorts the pod binds: protocol/hostIP/port */
+  readonly hostPorts: readonly { protocol: string; hostIP: string; port: number }[];
+  readonly nodeName?: string;
+}
+
+/** A node with what is already on it: the scheduler cache's unit. */
+export interface NodeInfo {
+  readonly node: KubeObject;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly taints: readonly Taint[];
+  readonly unschedulable: boolean;
+  readonly allocatable: Readonly<ResourceList>;
+  /** Σ requests of pods on the node (assumed ones included) */
+  readonly requested: Readonly<ResourceList>;
+  readonly pods: readonly PodInfo[];
+  /** hostPorts in use: protocol/hostIP/port */
+  readonly usedPorts: readonly { protocol: string; hostIP: string; port: number }[];
+  /** image name → size in bytes, from node.status.images */
+  readonly images: ReadonlyMap<string, number>;
+}
+
+/** Everything a cycle may look at, frozen for the cycle: nodes, plus cluster objects some plugins need. */
+export interface Snapshot {
+  readonly nodes: readonly NodeInfo[];
+  nodeInfo(name: string): NodeInfo | undefined;
+  /** all pods known to be on nodes, for inter-pod affinity and topology spread */
+  readonly podsOnNodes: readonly { pod: PodInfo; node: NodeInfo }[];
+  readonly namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>; // name → labels
+  /** for VolumeBinding: PVCs by namespace/name, PVs, StorageClasses */
+  readonly pvcs: ReadonlyMap<string, KubeObject>;
+  readonly pvs: readonly KubeObject[];
+  readonly storageClasses: ReadonlyMap<string, KubeObject>;
+}
+
+export type Code = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';
+
+/** A plugin's verdict; `reasons` are the words that end up in FailedScheduling, e.g. "Insufficient cpu". */
+export interface Status {
+  readonly code: Code;
+  readonly reasons?: readonly string[];
+  readonly plugin?: string;
+}
+
+export const success: Status = { code: 'Success' };
+export const unschedulable = (...reasons: string[]): Status => ({ code: 'Unschedulable', reasons });
+export const unresolvable = (...reasons: string[]): Status => ({ code: 'UnschedulableAndUnresolvable', reasons });
+
+/** Per-cycle scratch space: PreFilter/PreScore compute once, Filter/Score read per node. */
+export type CycleState = Map<string, unknown>;
+
+export interface PluginContext {
+  readonly state: CycleState;
+  readonly snapshot: Snapshot;
+}
+
+export interface FilterPlugin {
+  readonly name: string;
+  /** once per pod; may compute state, or return Skip (plugin not relevant) or a failure that applies to all nodes */
+  preFilter?(ctx: PluginContext, pod: PodInfo): Status;
+  filter(ctx: PluginContext, pod: PodInfo, node: NodeInfo): Status;
+}
+
+export interface ScorePlugin {
+  readonly name: string;
+  preScore?(ctx: PluginContext, pod: PodInfo, nodes: readonly NodeInfo[]): Status;
+  /** raw score for one node; any range — normalizeScore brings it to 0–100 */
+  score(ctx: PluginContext, pod: PodInfo, node: NodeInfo): number;
+  /** in place over all feasible nodes' raw scores, to 0..MAX_NODE_SCORE; omitted when score() already is */
+  normalizeScore?(ctx: PluginContext, pod: PodInfo, scores: { node: string; score: number }[]): void;
+}
+
+export const MAX_NODE_SCORE = 100;
+
+/** Plugin arguments from the configuration file, e.g. NodeResourcesFit's scoring strategy. */
+export type PluginArgs = Record<string, unknown>;
+
+export interface PluginFactory<P> {
+  (args: PluginArgs): P;
+}
