@@ -13,6 +13,10 @@ const DB = Symbol('ProjectionDb');
 /** Namespaces every cluster has, as kube-apiserver's system namespaces controller ensures. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+const ignoreExisting = (e: unknown) => {
+  if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
+};
+
 class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   constructor(
     @Inject(CONFIG) private readonly config: ApiServerConfig,
@@ -26,10 +30,12 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     const ctx = defaultContext({ actor: 'system:apiserver', fieldManager: 'kube-apiserver' });
     for (const name of SYSTEM_NAMESPACES) {
       const rr = resolveRequest('POST', '/api/v1/namespaces', new URLSearchParams())!;
-      await this.api.handle(rr, { query: new URLSearchParams(), body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } }, ctx).catch((e) => {
-        if (!(e instanceof StatusError && e.reason === 'AlreadyExists')) throw e;
-      });
+      await this.api.handle(rr, { query: new URLSearchParams(), body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } }, ctx).catch(ignoreExisting);
     }
+    // The `kubernetes` Service, at the first address of the service range, as every cluster has.
+    const svc = resolveRequest('POST', '/api/v1/namespaces/default/services', new URLSearchParams())!;
+    const kubernetes = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: this.config.port }] } };
+    await this.api.handle(svc, { query: new URLSearchParams(), body: kubernetes }, ctx).catch(ignoreExisting);
   }
 
   async onApplicationShutdown(): Promise<void> {

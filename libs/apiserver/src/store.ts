@@ -2,6 +2,7 @@ import type { KubeObject } from '@keelson/apimachinery';
 import { EventLog, resourceToken, SecretBox, WrongLastSequence, type EventType, type LogEntry } from '@keelson/eventlog';
 import { ObjectReader, type ListQuery, type ListResult, type Projector } from '@keelson/projection';
 import type { ApiResource } from '@keelson/resources';
+import { Allocators } from './allocators';
 
 // The storage the handlers see: writes go to the log (conditional on the object's current
 // sequence), point reads for read-modify-write come from the log too (it is the truth), and
@@ -28,12 +29,17 @@ export interface AppendArgs {
 }
 
 export class ObjectStore {
+  /** ClusterIPs and NodePorts, allocated through the log */
+  readonly allocators: Allocators;
+
   constructor(
     readonly log: EventLog,
     private readonly reader: ObjectReader,
     private readonly projection: Pick<Projector, 'waitFor' | 'checkpoint'>,
     private readonly secrets: SecretBox,
-  ) {}
+  ) {
+    this.allocators = new Allocators(log);
+  }
 
   async current(resource: ApiResource, namespace: string | undefined, name: string): Promise<Current> {
     const e = await this.log.last(keyOf(resource, namespace, name));
@@ -85,6 +91,18 @@ export class ObjectStore {
   decodeEntry(resource: ApiResource, e: LogEntry): KubeObject {
     return this.out(resource, e.object, e.seq);
   }
+}
+
+/**
+ * How often a read-modify-write that pinned no resourceVersion retries a lost race. Each round
+ * has a winner, so n concurrent writers need at most n rounds (20 patches of one object → ≤ 20);
+ * Kubernetes' GuaranteedUpdate retries without limit, this bound only stops a runaway.
+ */
+export const MAX_WRITE_ATTEMPTS = 100;
+
+/** A short random pause after a lost race, growing with the attempt, so that losers do not collide again in step. */
+export function afterLostRace(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(attempt, 10) * 2));
 }
 
 export function keyOf(resource: ApiResource, namespace: string | undefined, name: string) {

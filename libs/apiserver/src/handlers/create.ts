@@ -4,7 +4,7 @@ import { apiVersionOf, storageVersion } from '@keelson/resources';
 import { admit } from '../admission';
 import type { RequestContext } from '../context';
 import type { ResourceRequest } from '../request-info';
-import { generateNameSuffix, prepareForCreate } from '../strategy';
+import { foldStringData, generateNameSuffix, prepareForCreate } from '../strategy';
 import { WrongLastSequence, type ObjectStore } from '../store';
 import { checkNamespace } from './namespaces';
 import { trackUpdate } from '../fields';
@@ -33,10 +33,12 @@ export async function create(store: ObjectStore, req: ResourceRequest, body: unk
     const cur = await store.current(r, prepared.metadata.namespace, name);
     if (cur.object) throw Errors.alreadyExists(r.plural, r.group, name);
     if (ctx.dryRun) return prepared;
+    const withAddresses = r.kind === 'Service' ? await store.allocators.allocateForService(prepared, `${prepared.metadata.namespace}/${name}`, ctx.actor) : prepared;
     try {
-      const { object } = await store.append({ resource: r, namespace: prepared.metadata.namespace, name, expectedSeq: cur.seq, type: 'Created', object: prepared, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
+      const { object } = await store.append({ resource: r, namespace: prepared.metadata.namespace, name, expectedSeq: cur.seq, type: 'Created', object: withAddresses, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
       return object;
     } catch (e) {
+      if (withAddresses !== prepared) await store.allocators.releaseForService(withAddresses, ctx.actor);
       if (!(e instanceof WrongLastSequence)) throw e;
       // A generated name that collided gets a new suffix, as Kubernetes retries; a chosen name lost a race.
       if (!obj.metadata.generateName || obj.metadata.name !== name || attempt > 3) throw Errors.alreadyExists(r.plural, r.group, name);
@@ -61,5 +63,5 @@ export function decodeBody(req: ResourceRequest, body: unknown): KubeObject {
   }
   obj.apiVersion = apiVersionOf(r.group, storageVersion(r));
   obj.kind = r.kind;
-  return obj;
+  return foldStringData(obj);
 }

@@ -2,7 +2,7 @@ import { Errors, type KubeObject } from '@keelson/apimachinery';
 import type { RequestContext } from '../context';
 import type { ResourceRequest } from '../request-info';
 import { timestamp } from '../strategy';
-import { WrongLastSequence, type ObjectStore } from '../store';
+import { afterLostRace, MAX_WRITE_ATTEMPTS, WrongLastSequence, type ObjectStore } from '../store';
 
 // DELETE as Kubernetes does it:
 //  - preconditions (uid, resourceVersion) from DeleteOptions are checked against the current object;
@@ -29,7 +29,7 @@ export interface DeleteResult {
 export async function remove(store: ObjectStore, req: ResourceRequest, opts: DeleteOptions, ctx: RequestContext, now = new Date()): Promise<DeleteResult> {
   const r = req.resource;
   const name = req.name!;
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const cur = await store.current(r, req.namespace, name);
     const obj = cur.object;
     if (!obj) throw Errors.notFound(r.plural, r.group, name);
@@ -43,9 +43,11 @@ export async function remove(store: ObjectStore, req: ResourceRequest, opts: Del
     if (next === obj) return { object: obj, gone: false }; // already being deleted, nothing to change
     try {
       const { object } = await store.append({ resource: r, namespace: req.namespace, name, expectedSeq: cur.seq, type: gone ? 'Deleted' : 'DeletionRequested', object: next, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
+      if (gone && r.kind === 'Service') await store.allocators.releaseForService(object, ctx.actor);
       return { object, gone };
     } catch (e) {
       if (!(e instanceof WrongLastSequence)) throw e;
+      await afterLostRace(attempt);
     }
   }
   throw Errors.conflict(r.plural, r.group, name, 'too many concurrent writers; please try again');

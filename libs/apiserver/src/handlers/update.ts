@@ -5,7 +5,7 @@ import type { RequestContext } from '../context';
 import { trackUpdate } from '../fields';
 import type { ResourceRequest } from '../request-info';
 import { prepareForUpdate } from '../strategy';
-import { WrongLastSequence, type Current, type ObjectStore } from '../store';
+import { afterLostRace, MAX_WRITE_ATTEMPTS, WrongLastSequence, type Current, type ObjectStore } from '../store';
 import { decodeBody } from './create';
 import { pendingSpecFinalizers } from './delete';
 
@@ -29,7 +29,7 @@ export async function writeChange(
 ): Promise<KubeObject> {
   const r = req.resource;
   const name = req.name!;
-  for (let attempt = 0; attempt < 8; attempt++) {
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const cur = await store.current(r, req.namespace, name);
     if (!cur.object) {
       if (opts.onMissing) return opts.onMissing();
@@ -48,10 +48,12 @@ export async function writeChange(
     try {
       const type: EventType = finished ? 'Deleted' : (opts.type ?? (req.subresource === 'status' ? 'StatusUpdated' : 'Updated'));
       const { object } = await store.append({ resource: r, namespace: req.namespace, name, expectedSeq: cur.seq, type, object: next, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
+      if (finished && r.kind === 'Service') await store.allocators.releaseForService(object, ctx.actor);
       return object;
     } catch (e) {
       if (!(e instanceof WrongLastSequence)) throw e;
       if (pinned) throw Errors.conflict(r.plural, r.group, name);
+      await afterLostRace(attempt);
     }
   }
   throw Errors.conflict(r.plural, r.group, name, 'too many concurrent writers; please try again');
