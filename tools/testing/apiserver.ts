@@ -2,8 +2,8 @@
 // Postgres schema and HTTP port on the shared substrates, plus a kubeconfig pointing at it.
 //
 // It runs as a child process (`node -r @swc-node/register apps/apiserver/src/main.ts`, as
-// `npm run keelson` does): NestJS 12 ships as ES modules only, which jest's CommonJS runtime
-// cannot load on Node 20, while Node itself can. A real process also makes a restart real.
+// `npm run keelson` does), configured through the environment as in production: a restart is
+// a real restart, and a server's connections and timers stay out of jest's worker.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,9 @@
 import { startTestApiServer, type TestApiServer } from '@keelson/testing/apiserver';
 
+interface Svc {
+  spec: { clusterIP: string; clusterIPs: string[]; ports: { nodePort: number }[] };
+  details: { causes: { field: string; message: string }[] };
+}
 const svc = (name: string, spec: Record<string, unknown> = {}) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
 
 describe('Service address allocation', () => {
@@ -11,7 +15,7 @@ describe('Service address allocation', () => {
   afterAll(() => api.close());
 
   it('gives each of 30 concurrently created services its own ClusterIP from 10.96.0.0/12', async () => {
-    const created = await Promise.all(Array.from({ length: 30 }, (_, i) => post(svc(`s${i}`)).then((r) => r.json())));
+    const created = await Promise.all(Array.from({ length: 30 }, (_, i) => post(svc(`s${i}`)).then((r) => r.json() as Promise<Svc>)));
     const ips = created.map((s) => s.spec.clusterIP as string);
     expect(new Set(ips).size).toBe(30);
     for (const ip of ips) expect(ip).toMatch(/^10\.(9[6-9]|10[0-9]|11[01])\.\d+\.\d+$/);
@@ -23,7 +27,7 @@ describe('Service address allocation', () => {
     expect(first.status).toBe(201);
     const second = await post(svc('fixed2', { clusterIP: '10.96.5.5' }));
     expect(second.status).toBe(422);
-    expect((await second.json()).details.causes[0]).toMatchObject({ field: 'spec.clusterIP', message: expect.stringContaining('already allocated') });
+    expect(((await second.json()) as Svc).details.causes[0]).toMatchObject({ field: 'spec.clusterIP', message: expect.stringContaining('already allocated') });
     expect((await fetch(`${api.url}/api/v1/namespaces/default/services/fixed`, { method: 'DELETE' })).status).toBe(200);
     expect((await post(svc('fixed3', { clusterIP: '10.96.5.5' }))).status).toBe(201);
   });
@@ -34,9 +38,9 @@ describe('Service address allocation', () => {
   });
 
   it('gives headless services no address and NodePort services a port in 30000-32767', async () => {
-    const headless = await (await post(svc('headless', { clusterIP: 'None' }))).json();
+    const headless = (await (await post(svc('headless', { clusterIP: 'None' }))).json()) as Svc;
     expect(headless.spec.clusterIP).toBe('None');
-    const np = await (await post(svc('np', { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] }))).json();
+    const np = (await (await post(svc('np', { type: 'NodePort', ports: [{ name: 'http', port: 80 }, { name: 'https', port: 443 }] }))).json()) as Svc;
     const ports = np.spec.ports.map((p: { nodePort: number }) => p.nodePort);
     expect(ports.every((p: number) => p >= 30000 && p <= 32767)).toBe(true);
     expect(new Set(ports).size).toBe(2);
@@ -45,7 +49,7 @@ describe('Service address allocation', () => {
   });
 
   it('has the kubernetes service at 10.96.0.1', async () => {
-    const k = await (await fetch(`${api.url}/api/v1/namespaces/default/services/kubernetes`)).json();
+    const k = (await (await fetch(`${api.url}/api/v1/namespaces/default/services/kubernetes`)).json()) as Svc;
     expect(k.spec.clusterIP).toBe('10.96.0.1');
   });
 });

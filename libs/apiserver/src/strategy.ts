@@ -31,6 +31,17 @@ function withoutEmptyMaps(meta: KubeObject['metadata']): KubeObject['metadata'] 
   return out;
 }
 
+/**
+ * A Secret's `stringData` is write-only: Kubernetes folds it into `data` (base64, and winning
+ * over a `data` key of the same name) when it decodes the request, so it is never stored or served.
+ */
+export function foldStringData(obj: KubeObject): KubeObject {
+  if (obj.kind !== 'Secret' || obj.stringData === undefined || obj.stringData === null) return obj;
+  const { stringData, ...rest } = obj;
+  const folded = Object.fromEntries(Object.entries(stringData as Record<string, unknown>).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]));
+  return { ...rest, data: { ...((obj.data as Record<string, string> | undefined) ?? {}), ...folded } };
+}
+
 /** Server-set metadata and the initial status of a new object. */
 export function prepareForCreate(r: ApiResource, obj: KubeObject, now: Date): KubeObject {
   const { deletionTimestamp: _d, deletionGracePeriodSeconds: _g, resourceVersion: _rv, ...meta } = obj.metadata;
@@ -105,7 +116,7 @@ export function prepareForUpdate(r: ApiResource, updated: KubeObject, old: KubeO
   if (subresource === 'status') {
     return { ...old, status: updated.status, metadata: { ...old.metadata, ...keep, managedFields: updated.metadata.managedFields ?? old.metadata.managedFields } };
   }
-  const out: KubeObject = { ...updated, metadata: withoutEmptyMaps({ ...updated.metadata, ...keep }) };
+  const out: KubeObject = foldStringData({ ...updated, metadata: withoutEmptyMaps({ ...updated.metadata, ...keep }) });
   if (!old.metadata.deletionTimestamp) {
     delete out.metadata.deletionTimestamp;
     delete out.metadata.deletionGracePeriodSeconds;

@@ -54,6 +54,8 @@ export class ObjectReader {
         conds.push(`namespace = $${params.length}`);
       }
       const source = q.asOf !== undefined ? this.asOfSource(q.asOf, params) : 'objects';
+      // The count of what remains after this page uses the same conditions, without the page's start key.
+      const countParams = [...params];
       const keyConds = [...conds];
       if (q.after) {
         params.push(q.after.namespace, q.after.name);
@@ -70,8 +72,8 @@ export class ObjectReader {
         const lastRow = page[page.length - 1];
         result.next = { namespace: lastRow.namespace, name: lastRow.name };
         const [{ count }]: { count: string }[] = await tx.query(
-          `SELECT count(*) AS count FROM ${source} WHERE ${conds.join(' AND ')} AND (namespace, name) > ($${params.length + 1}, $${params.length + 2})`,
-          [...params, lastRow.namespace, lastRow.name],
+          `SELECT count(*) AS count FROM ${source} WHERE ${conds.join(' AND ')} AND (namespace, name) > ($${countParams.length + 1}, $${countParams.length + 2})`,
+          [...countParams, lastRow.namespace, lastRow.name],
         );
         result.remaining = Number(count);
       }

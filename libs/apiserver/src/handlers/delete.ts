@@ -40,7 +40,7 @@ export async function remove(store: ObjectStore, req: ResourceRequest, opts: Del
     }
     const { next, gone } = decideDeletion(r.kind, obj, opts, now);
     if (ctx.dryRun) return { object: next, gone };
-    if (next === obj) return { object: obj, gone: false }; // already being deleted, nothing to change
+    if (next === obj && !gone) return { object: obj, gone: false }; // already being deleted, nothing to change
     try {
       const { object } = await store.append({ resource: r, namespace: req.namespace, name, expectedSeq: cur.seq, type: gone ? 'Deleted' : 'DeletionRequested', object: next, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
       if (gone && r.kind === 'Service') await store.allocators.releaseForService(object, ctx.actor);

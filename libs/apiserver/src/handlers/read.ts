@@ -76,12 +76,12 @@ export async function list(store: ObjectStore, req: ResourceRequest, query: URLS
       namespace: req.namespace,
       limit,
       asOf,
-      after: token ? { namespace: token.ns, name: token.name } : undefined,
       where: (params) => {
         const fieldSql = fieldRequirementsToSql(sel.fields, params);
         residual = fieldSql.residual;
         return [labelRequirementsToSql(sel.labels, 'labels', params), fieldSql.where];
       },
+      after: token ? { namespace: token.ns, name: token.name } : undefined,
     },
     consistent,
   );

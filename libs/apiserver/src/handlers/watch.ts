@@ -35,10 +35,10 @@ export async function watch(store: ObjectStore, req: ResourceRequest, query: URL
   const stop = () => ac.abort();
   sink.signal.addEventListener('abort', stop, { once: true });
   const timer = timeoutSeconds > 0 ? setTimeout(stop, timeoutSeconds * 1000) : undefined;
-  // Which objects the client currently holds as matching. After initial events the set is
-  // complete; when resuming from a version, an object not seen yet is taken to have matched
-  // before iff it matches now (no transition is invented).
-  const inSelection = new Set<string>();
+  // Whether the client holds each object as matching (true) or not (false). After initial
+  // events every object is known; when resuming from a version, an object not seen yet is taken
+  // to have matched before iff it matches now (no transition is invented), and is known from then on.
+  const inSelection = new Map<string, boolean>();
   let complete = false;
   let lastSent = 0;
 
@@ -51,7 +51,7 @@ export async function watch(store: ObjectStore, req: ResourceRequest, query: URL
       if (rv === '') listQuery.delete('resourceVersion');
       const initial = await list(store, req, listQuery);
       for (const o of initial.items) {
-        inSelection.add(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+        inSelection.set(`${o.metadata.namespace ?? ''}/${o.metadata.name}`, true);
         await sink.send({ type: 'ADDED', object: o });
       }
       lastSent = Number(initial.resourceVersion);
@@ -95,18 +95,19 @@ function subjectFilter(store: ObjectStore, req: ResourceRequest, query: URLSearc
   return filterFor(req.resource.group, req.resource.plural, req.namespace, store.log.prefix);
 }
 
-function toWatchEvent(store: ObjectStore, req: ResourceRequest, sel: ReturnType<typeof parseSelection>, inSelection: Set<string>, complete: boolean, e: LogEntry): WatchEvent | null {
+function toWatchEvent(store: ObjectStore, req: ResourceRequest, sel: ReturnType<typeof parseSelection>, inSelection: Map<string, boolean>, complete: boolean, e: LogEntry): WatchEvent | null {
   const obj = present(req, store.decodeEntry(req.resource, e));
   const key = `${obj.metadata.namespace ?? ''}/${obj.metadata.name}`;
   const type = watchEventType(e.type);
   const now = selects(req, sel, obj);
-  const was = inSelection.has(key) || (!complete && type !== 'ADDED' && now);
+  const known = inSelection.get(key);
+  const was = known ?? (!complete && type !== 'ADDED' && now);
   if (type === 'DELETED') {
-    inSelection.delete(key);
+    if (complete) inSelection.delete(key); // unknown already means "not held" once the set is complete
+    else inSelection.set(key, false);
     return was || now ? { type, object: obj } : null;
   }
-  if (now) inSelection.add(key);
-  else inSelection.delete(key);
+  inSelection.set(key, now);
   if (now && !was) return { type: 'ADDED', object: obj };
   if (now && was) return { type: 'MODIFIED', object: obj };
   if (!now && was) return { type: 'DELETED', object: obj };

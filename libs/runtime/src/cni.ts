@@ -1,0 +1,124 @@
+// Runs the real CNI plugins (Debian's containernetworking-plugins) for a pod sandbox, as
+// kubelet's network plugin does through libcni: loopback first, then the chained pod network
+// (bridge + portmap) in order for ADD, in reverse for DEL, each with CNI's environment and its
+// config on stdin. ADD results are cached so DEL and CHECK get their prevResult.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CNI_PLUGIN_DIR, LOOPBACK_CONF, cniEnv, pluginCommand, pluginStdin, podIPv4, podNetworkConflist, resultCacheDir,
+  type CniCommand, type CniConflist, type CniNetworkOptions, type CniPluginConf, type CniResult, type RuntimeConfig,
+} from './cni-config';
+
+export interface CniOptions extends CniNetworkOptions {
+  /** The node's network namespace (`keelson-node-N`); plugins run inside it. Omit on a real node. */
+  readonly nodeNamespace?: string;
+  readonly pluginDir?: string;
+}
+
+export interface PodNetwork {
+  readonly ip?: string;
+  readonly result: CniResult;
+}
+
+/** A plugin's failure, with CNI's error code and message (spec: `{ code, msg, details }` on stdout). */
+export class CniError extends Error {
+  constructor(readonly plugin: string, readonly command: CniCommand, readonly code: number | undefined, msg: string) {
+    super(`CNI ${plugin} ${command} failed${code !== undefined ? ` (code ${code})` : ''}: ${msg}`);
+    this.name = 'CniError';
+  }
+}
+
+export class Cni {
+  readonly conflist: CniConflist;
+  private readonly pluginDir: string;
+
+  constructor(private readonly options: CniOptions) {
+    this.conflist = podNetworkConflist(options);
+    this.pluginDir = options.pluginDir ?? CNI_PLUGIN_DIR;
+  }
+
+  /** Wires the sandbox whose network namespace is `netns` (`/proc/<pause pid>/ns/net`). */
+  async add(containerId: string, netns: string, runtime: RuntimeConfig = {}): Promise<PodNetwork> {
+    await this.exec(LOOPBACK_CONF, 'ADD', containerId, netns, { ...LOOPBACK_CONF });
+    let prev: unknown;
+    for (const plugin of this.conflist.plugins) {
+      prev = await this.exec(plugin, 'ADD', containerId, netns, pluginStdin(this.conflist, plugin, runtime, prev));
+    }
+    const result = prev as CniResult;
+    mkdirSync(resultCacheDir(this.options.stateDir), { recursive: true });
+    writeFileSync(this.cachePath(containerId), JSON.stringify({ result, runtime }));
+    return { ip: podIPv4(result), result };
+  }
+
+  /**
+   * Unwires it and releases its IP. Idempotent: a second DEL, or one after the pause process is
+   * gone (CNI_NETNS then empty, so the plugins only release what they hold on the node), succeeds.
+   */
+  async del(containerId: string, netns?: string): Promise<void> {
+    const cached = this.cached(containerId);
+    const ns = netns && existsSync(netns) ? netns : '';
+    for (const plugin of [...this.conflist.plugins].reverse()) {
+      await this.exec(plugin, 'DEL', containerId, ns, pluginStdin(this.conflist, plugin, cached?.runtime ?? {}, cached?.result));
+    }
+    if (ns) await this.exec(LOOPBACK_CONF, 'DEL', containerId, ns, { ...LOOPBACK_CONF });
+    rmSync(this.cachePath(containerId), { force: true });
+  }
+
+  /** Asks each plugin whether the sandbox is still wired as ADD left it; rejects with CniError if not. */
+  async check(containerId: string, netns: string): Promise<void> {
+    const cached = this.cached(containerId);
+    if (!cached) throw new CniError(this.conflist.name, 'CHECK', undefined, `no cached ADD result for ${containerId}`);
+    for (const plugin of this.conflist.plugins) {
+      await this.exec(plugin, 'CHECK', containerId, netns, pluginStdin(this.conflist, plugin, cached.runtime, cached.result));
+    }
+  }
+
+  /** The pod IP ADD assigned, from the cache (what the agent reads back after a restart). */
+  podIP(containerId: string): string | undefined {
+    const cached = this.cached(containerId);
+    return cached ? podIPv4(cached.result) : undefined;
+  }
+
+  private cachePath(containerId: string): string {
+    return join(resultCacheDir(this.options.stateDir), `${this.conflist.name}-${containerId}-eth0`);
+  }
+
+  private cached(containerId: string): { result: CniResult; runtime: RuntimeConfig } | undefined {
+    try {
+      return JSON.parse(readFileSync(this.cachePath(containerId), 'utf8'));
+    } catch {
+      return undefined;
+    }
+  }
+
+  private exec(plugin: CniPluginConf, command: CniCommand, containerId: string, netns: string, stdin: unknown): Promise<unknown> {
+    const [file, args] = pluginCommand(plugin.type, this.options.nodeNamespace, this.pluginDir);
+    const env = { ...process.env, ...cniEnv(command, containerId, netns, this.pluginDir) };
+    return runPlugin(plugin.type, command, file, args, env, JSON.stringify(stdin));
+  }
+}
+
+function runPlugin(type: string, command: CniCommand, file: string, args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e) => reject(new CniError(type, command, undefined, e.message)));
+    child.on('close', (code) => {
+      const stdout = Buffer.concat(out).toString('utf8').trim();
+      if (code === 0) return resolve(stdout ? JSON.parse(stdout) : undefined);
+      let parsed: { code?: number; msg?: string; details?: string } = {};
+      try {
+        parsed = JSON.parse(stdout);
+      } catch {
+        /* not CNI's error shape: report stderr */
+      }
+      const msg = [parsed.msg, parsed.details].filter(Boolean).join(': ') || Buffer.concat(err).toString('utf8').trim() || stdout || `exit ${code}`;
+      reject(new CniError(type, command, parsed.code, msg));
+    });
+    child.stdin.end(stdin);
+  });
+}

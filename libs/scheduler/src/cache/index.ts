@@ -1,0 +1,3 @@
+export * from './cluster-objects';
+export * from './scheduler-cache';
+export * from './snapshot';

@@ -1,0 +1,57 @@
+import type { Code, FilterPlugin, NodeInfo, PodInfo, Status } from '../../framework/types';
+import { success } from '../../framework/types';
+
+// NodeResourcesFit (filter half): the pod's effective requests must fit in what the node's
+// allocatable leaves after the requests of the pods already there. Limits play no part.
+// A resource the node does not advertise counts as 0 allocatable, so asking for any of it fails.
+
+export interface InsufficientResource {
+  readonly resourceName: string;
+  readonly reason: string;
+  readonly requested: number;
+  readonly used: number;
+  readonly capacity: number;
+  /** even an empty node could not hold the pod, so preemption cannot help */
+  readonly unresolvable: boolean;
+}
+
+const FIXED = ['cpu', 'memory', 'ephemeral-storage'] as const;
+
+/**
+ * Resources the scheduler tracks beyond cpu/memory/ephemeral-storage ("scalar resources"):
+ * extended resources (example.com/gpu), hugepages-*, attachable-volumes-* and prefixed native
+ * ones (*kubernetes.io/*). Anything else (an unprefixed unknown name) is not checked.
+ */
+export function isScalarResourceName(name: string): boolean {
+  if (name.startsWith('hugepages-') || name.startsWith('attachable-volumes-')) return true;
+  if (!name.includes('/')) return false;
+  return name.includes('kubernetes.io/') || !name.startsWith('requests.');
+}
+
+/** `fitsRequest`: every shortfall, in Kubernetes' order (pods, cpu, memory, ephemeral-storage, scalars). */
+export function fitsRequest(pod: PodInfo, node: NodeInfo): InsufficientResource[] {
+  const out: InsufficientResource[] = [];
+  const allowedPods = node.allocatable.pods ?? 0;
+  if (node.pods.length + 1 > allowedPods) {
+    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: node.pods.length, capacity: allowedPods, unresolvable: false });
+  }
+  const check = (name: string) => {
+    const want = pod.requests[name] ?? 0;
+    const capacity = node.allocatable[name] ?? 0;
+    const used = node.requested[name] ?? 0;
+    if (want > 0 && want > capacity - used) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: want, used, capacity, unresolvable: want > capacity });
+  };
+  for (const name of FIXED) check(name);
+  for (const name of Object.keys(pod.requests)) if (isScalarResourceName(name)) check(name);
+  return out;
+}
+
+export const NodeResourcesFit = {
+  name: 'NodeResourcesFit',
+  filter(_ctx, pod, node): Status {
+    const insufficient = fitsRequest(pod, node);
+    if (insufficient.length === 0) return success;
+    const code: Code = insufficient.some((i) => i.unresolvable) ? 'UnschedulableAndUnresolvable' : 'Unschedulable';
+    return { code, reasons: insufficient.map((i) => i.reason) };
+  },
+} satisfies FilterPlugin;

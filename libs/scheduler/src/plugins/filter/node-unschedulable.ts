@@ -1,0 +1,15 @@
+import { success, unresolvable, type FilterPlugin, type Taint } from '../../framework/types';
+import { tolerationsOf, tolerationsTolerate } from './tolerations';
+
+// NodeUnschedulable: a cordoned node (spec.unschedulable) takes only pods that tolerate the
+// taint the node lifecycle controller puts on it, node.kubernetes.io/unschedulable:NoSchedule
+// (DaemonSet pods get that toleration by default).
+
+export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+
+const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
+
+export const NodeUnschedulable = {
+  name: 'NodeUnschedulable',
+  filter: (_ctx, pod, node) => (!node.unschedulable || tolerationsTolerate(tolerationsOf(pod.pod), UNSCHEDULABLE_TAINT) ? success : unresolvable(ERR_REASON_UNSCHEDULABLE)),
+} satisfies FilterPlugin;

@@ -1,0 +1,4 @@
+export * from './backoff';
+export * from './events';
+export * from './heap';
+export * from './scheduling-queue';
