@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { StatusError } from '@keelson/apimachinery';
-import { Api, defaultContext, ObjectStore, resolveRequest } from '@keelson/apiserver';
+import { Api, defaultContext, NamespaceCache, ObjectStore, resolveRequest } from '@keelson/apiserver';
 import { EventLog, SecretBox } from '@keelson/eventlog';
 import { ObjectReader, openProjectionDb, Projector } from '@keelson/projection';
 import type { ApiServerConfig } from './config';
@@ -24,6 +24,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     private readonly log: EventLog,
     private readonly projector: Projector,
     @Inject(DB) private readonly db: DataSource,
+    private readonly store: ObjectStore,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -35,10 +36,12 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     // The `kubernetes` Service, at the first address of the service range, as every cluster has.
     const svc = resolveRequest('POST', '/api/v1/namespaces/default/services', new URLSearchParams())!;
     const kubernetes = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: this.config.port }] } };
-    await this.api.handle(svc, { query: new URLSearchParams(), body: kubernetes }, ctx).catch(ignoreExisting);
+    const existing = await this.api.store.current(svc.resource, 'default', 'kubernetes');
+    if (!existing.object) await this.api.handle(svc, { query: new URLSearchParams(), body: kubernetes }, ctx).catch(ignoreExisting);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.store.namespaces?.stop();
     await this.projector.stop();
     await this.log.close();
     await this.db.destroy().catch(() => undefined);
@@ -67,7 +70,12 @@ export class ApiServerModule {
         {
           provide: ObjectStore,
           inject: [EventLog, DB, Projector],
-          useFactory: (log: EventLog, db: DataSource, projector: Projector) => new ObjectStore(log, new ObjectReader(db), projector, SecretBox.fromKeyFile(config.secretKeyFile)),
+          useFactory: async (log: EventLog, db: DataSource, projector: Projector) => {
+            const store = new ObjectStore(log, new ObjectReader(db), projector, SecretBox.fromKeyFile(config.secretKeyFile));
+            store.namespaces = new NamespaceCache(log);
+            await store.namespaces.start();
+            return store;
+          },
         },
         { provide: Api, inject: [ObjectStore], useFactory: (store: ObjectStore) => new Api(store) },
         Lifecycle,

@@ -47,6 +47,5 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
     await app.startAllMicroservices();
   }
   await app.listen(config.port, config.host);
-  app.enableShutdownHooks();
   return { url: `http://${config.host}:${config.port}`, app, close: () => app.close() };
 }

@@ -7,3 +7,4 @@ export { createHttpHandler, transportErrorStatus, type HttpOptions } from './htt
 export type { WatchEvent, WatchSink } from './handlers/watch';
 export type { DeleteOptions } from './handlers/delete';
 export type { PatchType } from './handlers/patch';
+export { NamespaceCache } from './namespace-cache';

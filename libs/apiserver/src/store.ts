@@ -3,6 +3,7 @@ import { EventLog, resourceToken, SecretBox, WrongLastSequence, type EventType, 
 import { ObjectReader, type ListQuery, type ListResult, type Projector } from '@keelson/projection';
 import type { ApiResource } from '@keelson/resources';
 import { Allocators } from './allocators';
+import type { NamespaceCache } from './namespace-cache';
 
 // The storage the handlers see: writes go to the log (conditional on the object's current
 // sequence), point reads for read-modify-write come from the log too (it is the truth), and
@@ -31,6 +32,8 @@ export interface AppendArgs {
 export class ObjectStore {
   /** ClusterIPs and NodePorts, allocated through the log */
   readonly allocators: Allocators;
+  /** namespaces kept in memory for the lifecycle check on create; started by the app */
+  namespaces?: NamespaceCache;
 
   constructor(
     readonly log: EventLog,

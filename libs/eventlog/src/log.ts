@@ -134,7 +134,9 @@ export class EventLog {
   async follow(filter: string, fromSeq: number, onEntry: (e: LogEntry) => void | Promise<void>, signal: AbortSignal, onIdle?: () => void): Promise<void> {
     const consumer = await this.js.consumers.get(this.stream, {
       filterSubjects: filter,
-      ...(fromSeq > 1 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: fromSeq } : { deliver_policy: DeliverPolicy.All }),
+      // Always by start sequence: nats.js may set opt_start_seq itself, which the server refuses with DeliverPolicy.All.
+      deliver_policy: DeliverPolicy.StartSequence,
+      opt_start_seq: Math.max(1, fromSeq),
     });
     const messages = await consumer.consume({ max_messages: 512, expires: 5000 });
     const stop = () => void messages.close();

@@ -21,38 +21,51 @@ export async function create(store: ObjectStore, req: ResourceRequest, body: unk
   } else {
     delete obj.metadata.namespace;
   }
-  if (!obj.metadata.name && obj.metadata.generateName) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
+  const generated = !obj.metadata.name && !!obj.metadata.generateName;
+  if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
   // The uid is the server's, and comes first: a Job's selector is built from it during defaulting.
   obj.metadata.uid = randomUUID();
   let prepared = prepareForCreate(r, admit(r, obj, undefined, ctx), now);
   if (!ctx.applied) prepared = trackUpdate(r, req.version, null, prepared, ctx, now);
-  const name = prepared.metadata.name!;
   if (r.namespaced) await checkNamespace(store, prepared.metadata.namespace!);
+  const ns = prepared.metadata.namespace;
+  if (ctx.dryRun) {
+    if ((await store.current(r, ns, prepared.metadata.name!)).object) throw Errors.alreadyExists(r.plural, r.group, prepared.metadata.name!);
+    return prepared;
+  }
 
+  // Most names were never used: append expecting an empty subject (one round trip), and only when
+  // that loses look at what is there — a live object (409), or a tombstone to re-create over.
+  let expectedSeq = 0;
   for (let attempt = 0; ; attempt++) {
-    const cur = await store.current(r, prepared.metadata.namespace, name);
-    if (cur.object) throw Errors.alreadyExists(r.plural, r.group, name);
-    if (ctx.dryRun) return prepared;
-    const withAddresses = r.kind === 'Service' ? await store.allocators.allocateForService(prepared, `${prepared.metadata.namespace}/${name}`, ctx.actor) : prepared;
+    const name = prepared.metadata.name!;
+    const withAddresses = r.kind === 'Service' ? await store.allocators.allocateForService(prepared, `${ns}/${name}`, ctx.actor) : prepared;
     try {
-      const { object } = await store.append({ resource: r, namespace: prepared.metadata.namespace, name, expectedSeq: cur.seq, type: 'Created', object: withAddresses, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
+      const { object } = await store.append({ resource: r, namespace: ns, name, expectedSeq, type: 'Created', object: withAddresses, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
       return object;
     } catch (e) {
       if (withAddresses !== prepared) await store.allocators.releaseForService(withAddresses, ctx.actor);
       if (!(e instanceof WrongLastSequence)) throw e;
-      // A generated name that collided gets a new suffix, as Kubernetes retries; a chosen name lost a race.
-      if (!obj.metadata.generateName || obj.metadata.name !== name || attempt > 3) throw Errors.alreadyExists(r.plural, r.group, name);
-      prepared = { ...prepared, metadata: { ...prepared.metadata, name: `${obj.metadata.generateName}${generateNameSuffix()}` } };
     }
+    const cur = await store.current(r, ns, name);
+    if (!cur.object && cur.seq !== expectedSeq && attempt < 8) {
+      expectedSeq = cur.seq;
+      continue;
+    }
+    // A generated name that collided gets a new suffix, as Kubernetes retries; a chosen name is taken.
+    if (!generated || attempt > 8) throw Errors.alreadyExists(r.plural, r.group, name);
+    prepared = { ...prepared, metadata: { ...prepared.metadata, name: `${obj.metadata.generateName}${generateNameSuffix()}` } };
+    expectedSeq = 0;
   }
 }
 
 /** Checks apiVersion and kind against the URL and returns a private copy in the storage version. */
 export function decodeBody(req: ResourceRequest, body: unknown): KubeObject {
   if (!isKubeObject(body) && !(typeof body === 'object' && body !== null && !Array.isArray(body))) throw Errors.badRequest('the body of the request must be a JSON object');
-  const obj = structuredClone(body) as KubeObject;
-  obj.metadata ??= {};
-  if (typeof obj.metadata !== 'object' || Array.isArray(obj.metadata)) throw Errors.badRequest('metadata must be an object');
+  // A shallow copy is enough: only apiVersion, kind and metadata's own fields are changed here.
+  const source = body as KubeObject;
+  if (source.metadata !== undefined && (typeof source.metadata !== 'object' || source.metadata === null || Array.isArray(source.metadata))) throw Errors.badRequest('metadata must be an object');
+  const obj: KubeObject = { ...source, metadata: { ...(source.metadata ?? {}) } };
   const r = req.resource;
   const expected = apiVersionOf(r.group, req.version);
   if (obj.apiVersion !== undefined && obj.apiVersion !== expected) {

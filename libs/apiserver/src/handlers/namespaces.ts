@@ -6,6 +6,9 @@ const NAMESPACES = findByPlural('', 'v1', 'namespaces')!;
 
 /** Objects go only into namespaces that exist and are not being deleted, as Kubernetes' NamespaceLifecycle admission says. */
 export async function checkNamespace(store: ObjectStore, namespace: string): Promise<void> {
+  const cached = store.namespaces?.get(namespace);
+  const active = cached && !cached.metadata.deletionTimestamp && (cached.status as { phase?: string } | undefined)?.phase !== 'Terminating';
+  if (active) return;
   const ns = (await store.current(NAMESPACES, undefined, namespace)).object;
   if (!ns) throw Errors.notFound('namespaces', '', namespace);
   if (ns.metadata.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {

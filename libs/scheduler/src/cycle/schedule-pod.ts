@@ -1,0 +1,168 @@
+import { MAX_NODE_SCORE, type CycleState, type FilterPlugin, type NodeInfo, type PluginContext, type PodInfo, type ScorePlugin, type Snapshot, type Status } from '../framework/types';
+import { numFeasibleNodesToFind } from './num-feasible-nodes';
+import { SchedulingError, type Diagnosis, type Profile, type ScheduleResult } from './types';
+
+// One scheduling cycle for one pod (schedule_one.go schedulePod), synchronously:
+//   PreFilter → Filter over nodes from a rotating start until enough fit → PreScore → Score →
+//   NormalizeScore → × weight → sum → highest total wins, ties broken uniformly at random.
+// The loops run over thousands of nodes per pod, so they allocate nothing per node on success:
+// feasible nodes and scores live in module-level arrays reused from cycle to cycle (a cycle
+// runs to completion before the next starts).
+
+type NodeScore = { node: string; score: number };
+
+const feasible: NodeInfo[] = [];
+let totals = new Float64Array(1024);
+const scoreLists: NodeScore[][] = [];
+const scorePools: NodeScore[][] = [];
+
+function withPlugin(status: Status, plugin: string): Status {
+  return status.plugin === plugin ? status : { ...status, plugin };
+}
+
+const isRejection = (s: Status) => s.code === 'Unschedulable' || s.code === 'UnschedulableAndUnresolvable';
+
+/**
+ * `RunPreFilterPlugins`: Skip drops the plugin's Filter for this pod; UnschedulableAndUnresolvable
+ * stops at once; Unschedulable lets the rest run (their state is needed by preemption) and the
+ * last such status is the verdict; Error aborts the cycle.
+ */
+function runPreFilters(ctx: PluginContext, pod: PodInfo, filters: readonly FilterPlugin[]): { active: FilterPlugin[]; rejection?: Status } {
+  const active: FilterPlugin[] = [];
+  let rejection: Status | undefined;
+  for (const pl of filters) {
+    const s = pl.preFilter ? pl.preFilter(ctx, pod) : undefined;
+    if (!s || s.code === 'Success') {
+      active.push(pl);
+      continue;
+    }
+    if (s.code === 'Skip') continue;
+    if (s.code === 'Error') throw new SchedulingError(pl.name, s);
+    rejection = withPlugin(s, pl.name);
+    if (s.code === 'UnschedulableAndUnresolvable') return { active, rejection };
+  }
+  return { active, rejection };
+}
+
+/** `RunFilterPlugins`: the first plugin that says no decides for the node. */
+function runFilters(ctx: PluginContext, pod: PodInfo, node: NodeInfo, filters: readonly FilterPlugin[]): Status | undefined {
+  for (let i = 0; i < filters.length; i++) {
+    const s = filters[i].filter(ctx, pod, node);
+    if (s.code === 'Success') continue;
+    if (s.code === 'Error') throw new SchedulingError(filters[i].name, s);
+    return withPlugin(s, filters[i].name);
+  }
+  return undefined;
+}
+
+/** The score list for the index-th scoring plugin, its entries reused from earlier cycles. */
+function scoreList(index: number, nodes: readonly NodeInfo[]): NodeScore[] {
+  const pool = (scorePools[index] ??= []);
+  const list = (scoreLists[index] ??= []);
+  list.length = nodes.length;
+  for (let i = 0; i < nodes.length; i++) {
+    const entry = (pool[i] ??= { node: '', score: 0 });
+    entry.node = nodes[i].name;
+    entry.score = 0;
+    list[i] = entry;
+  }
+  return list;
+}
+
+/**
+ * PreScore, Score, NormalizeScore and weights over the feasible nodes; leaves Σ weight·score per
+ * node in `totals`. A plugin whose PreScore says Skip does not score this pod.
+ */
+function prioritize(ctx: PluginContext, pod: PodInfo, nodes: readonly NodeInfo[], scores: Profile['scores']): void {
+  if (totals.length < nodes.length) totals = new Float64Array(nodes.length * 2);
+  totals.fill(0, 0, nodes.length);
+  let listIndex = 0;
+  for (const { plugin, weight } of scores) {
+    if (plugin.preScore) {
+      const s = plugin.preScore(ctx, pod, nodes);
+      if (s.code === 'Skip') continue;
+      if (s.code !== 'Success') throw new SchedulingError(plugin.name, s);
+    }
+    const list = scoreList(listIndex++, nodes);
+    for (let i = 0; i < nodes.length; i++) list[i].score = plugin.score(ctx, pod, nodes[i]);
+    plugin.normalizeScore?.(ctx, pod, list);
+    for (let i = 0; i < nodes.length; i++) {
+      const s = list[i].score;
+      if (!(s >= 0 && s <= MAX_NODE_SCORE)) {
+        throw new SchedulingError(plugin.name, { code: 'Error', reasons: [`plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [0, ${MAX_NODE_SCORE}] after normalizing`] });
+      }
+      totals[i] += s * weight;
+    }
+  }
+}
+
+/** The highest total; among equals each is equally likely (reservoir sampling, one pass). */
+export function selectHost(count: number, scoresOf: ArrayLike<number>, random: () => number): number {
+  let best = 0;
+  let ties = 1;
+  for (let i = 1; i < count; i++) {
+    if (scoresOf[i] > scoresOf[best]) {
+      best = i;
+      ties = 1;
+    } else if (scoresOf[i] === scoresOf[best]) {
+      ties++;
+      if (Math.floor(random() * ties) === 0) best = i;
+    }
+  }
+  return best;
+}
+
+export interface ScheduleOptions {
+  /** [0, 1) source for tie-breaking; Math.random by default */
+  readonly random?: () => number;
+}
+
+export function schedulePod(
+  pod: PodInfo,
+  snapshot: Snapshot,
+  profile: Profile,
+  state: { nextStartNodeIndex: number },
+  options: ScheduleOptions = {},
+): ScheduleResult {
+  const nodes = snapshot.nodes;
+  const diagnosis: Diagnosis = { nodeToStatus: new Map(), unschedulablePlugins: new Set() };
+  if (nodes.length === 0) return { node: null, diagnosis };
+  const cycleState: CycleState = new Map();
+  const ctx: PluginContext = { state: cycleState, snapshot };
+
+  const { active, rejection } = runPreFilters(ctx, pod, profile.filters);
+  if (rejection) {
+    // Every node shares the PreFilter verdict, so preemption sees them all as candidates (or none).
+    diagnosis.preFilterStatus = rejection;
+    for (const n of nodes) diagnosis.nodeToStatus.set(n.name, rejection);
+    if (rejection.plugin) diagnosis.unschedulablePlugins.add(rejection.plugin);
+    return { node: null, diagnosis };
+  }
+
+  // Without score plugins any feasible node will do, so one is enough.
+  const numNodesToFind = profile.scores.length === 0 ? 1 : numFeasibleNodesToFind(profile.percentageOfNodesToScore, nodes.length);
+  const start = state.nextStartNodeIndex % nodes.length;
+  feasible.length = 0;
+  let processed = 0;
+  for (let i = 0; i < nodes.length && feasible.length < numNodesToFind; i++) {
+    const node = nodes[(start + i) % nodes.length];
+    processed++;
+    const status = active.length ? runFilters(ctx, pod, node, active) : undefined;
+    if (!status) {
+      feasible.push(node);
+      continue;
+    }
+    diagnosis.nodeToStatus.set(node.name, status);
+    if (isRejection(status) && status.plugin) diagnosis.unschedulablePlugins.add(status.plugin);
+  }
+  // Next pod starts where this one stopped, so every node gets its turn to be examined.
+  state.nextStartNodeIndex = (start + processed) % nodes.length;
+
+  if (feasible.length === 0) return { node: null, diagnosis };
+  const evaluated = feasible.length + diagnosis.nodeToStatus.size;
+  if (feasible.length === 1) return { node: feasible[0].name, feasible: 1, evaluated };
+
+  prioritize(ctx, pod, feasible, profile.scores);
+  const best = selectHost(feasible.length, totals, options.random ?? Math.random);
+  return { node: feasible[best].name, feasible: feasible.length, evaluated };
+}

@@ -1,0 +1,220 @@
+import { computePodResourceRequest } from '../../framework/info';
+import { MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../../framework/types';
+import { arr, specOf, type Json } from './pod-spec';
+
+// What NodeResourcesFit's scoring strategies and BalancedAllocation share
+// (noderesources/resource_allocation.go): per configured resource, the node's allocatable and
+// what would be requested with the pod placed there, then a pure scorer over those lists.
+
+export interface ResourceSpec {
+  readonly name: string;
+  readonly weight: number;
+}
+
+export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [
+  { name: 'cpu', weight: 1 },
+  { name: 'memory', weight: 1 },
+];
+
+/** Kubernetes' `schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`: what scoring assumes for a container asking nothing. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+/** The unused share, 0..100, in integers: (capacity − requested)·100 / capacity. 0 when overcommitted. */
+export function leastRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+/** The used share, 0..100: requested·100 / capacity, requested capped at capacity (non-zero defaults can overshoot). */
+export function mostRequestedScore(requested: number, capacity: number): number {
+  if (capacity === 0) return 0;
+  return Math.trunc((Math.min(requested, capacity) * MAX_NODE_SCORE) / capacity);
+}
+
+/** Σ score·weight / Σ weight over resources the node has (allocatable 0 = not considered). */
+function weightedMean(perResource: (requested: number, capacity: number) => number) {
+  return (requested: ArrayLike<number>, allocatable: ArrayLike<number>, resources: readonly ResourceSpec[]): number => {
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (let i = 0; i < resources.length; i++) {
+      if (allocatable[i] === 0) continue;
+      nodeScore += perResource(requested[i], allocatable[i]) * resources[i].weight;
+      weightSum += resources[i].weight;
+    }
+    return weightSum === 0 ? 0 : Math.trunc(nodeScore / weightSum);
+  };
+}
+
+export const leastAllocatedScore = weightedMean(leastRequestedScore);
+export const mostAllocatedScore = weightedMean(mostRequestedScore);
+
+/** A point of RequestedToCapacityRatio's shape: utilization 0..100 → score 0..10. */
+export interface UtilizationShapePoint {
+  readonly utilization: number;
+  readonly score: number;
+}
+
+/** `helper.BuildBrokenLinearFunction`: piecewise-linear through the points, flat outside them. */
+export function brokenLinear(shape: readonly UtilizationShapePoint[], p: number): number {
+  for (let i = 0; i < shape.length; i++) {
+    if (p <= shape[i].utilization) {
+      if (i === 0) return shape[0].score;
+      const a = shape[i - 1];
+      const b = shape[i];
+      return a.score + Math.trunc(((b.score - a.score) * (p - a.utilization)) / (b.utilization - a.utilization));
+    }
+  }
+  return shape[shape.length - 1].score;
+}
+
+/**
+ * RequestedToCapacityRatio: each resource's utilization (integer percent) through the shape, whose
+ * 0..10 scores are scaled by 10 to 0..100; resources scoring 0 drop out of the weighted mean, which
+ * is rounded (not truncated), as Kubernetes does.
+ *
+ * Worked example, shape {0→0, 100→10} (bin packing), cpu 3000m of 4000m, memory 1 Gi of 4 Gi:
+ *   cpu 75 % → 75; memory 25 % → 25; (75 + 25) / 2 = 50.
+ */
+export function requestedToCapacityRatioScore(shape: readonly UtilizationShapePoint[]) {
+  const scaled = shape.map((p) => ({ utilization: p.utilization, score: p.score * (MAX_NODE_SCORE / 10) }));
+  return (requested: ArrayLike<number>, allocatable: ArrayLike<number>, resources: readonly ResourceSpec[]): number => {
+    let nodeScore = 0;
+    let weightSum = 0;
+    for (let i = 0; i < resources.length; i++) {
+      const capacity = allocatable[i];
+      if (capacity === 0) continue;
+      const utilization = requested[i] > capacity ? 100 : Math.trunc((requested[i] * 100) / capacity);
+      const s = brokenLinear(scaled, utilization);
+      if (s > 0) {
+        nodeScore += s * resources[i].weight;
+        weightSum += resources[i].weight;
+      }
+    }
+    return weightSum === 0 ? 0 : Math.round(nodeScore / weightSum);
+  };
+}
+
+const fractions: number[] = [];
+
+/**
+ * BalancedAllocation: 100·(1 − std) of the requested/allocatable fractions (each capped at 1).
+ * With two resources std = |f₁ − f₂| / 2; with more, the population standard deviation.
+ *
+ * Worked example: cpu 3000m/4000m = 0.75, memory 5 Gi/10 Gi = 0.5 → std 0.125 → 87.5 → 87.
+ */
+export function balancedResourceScore(requested: ArrayLike<number>, allocatable: ArrayLike<number>, count = requested.length): number {
+  fractions.length = 0;
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    if (allocatable[i] === 0) continue;
+    const f = Math.min(requested[i] / allocatable[i], 1);
+    total += f;
+    fractions.push(f);
+  }
+  let std = 0;
+  if (fractions.length === 2) {
+    std = Math.abs((fractions[0] - fractions[1]) / 2);
+  } else if (fractions.length > 2) {
+    const mean = total / fractions.length;
+    let sum = 0;
+    for (const f of fractions) sum += (f - mean) * (f - mean);
+    std = Math.sqrt(sum / fractions.length);
+  }
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+// --- requests -------------------------------------------------------------------------------
+
+/** Resources Kubernetes always scores; any other (extended, hugepages) only when the pod asks for it. */
+const NATIVE = new Set(['cpu', 'memory', 'ephemeral-storage']);
+
+const nonZeroByPod = new WeakMap<PodInfo, { cpu: number; memory: number }>();
+
+/**
+ * The pod's requests with every container that asks no cpu (memory) counted at 100m (200 Mi) —
+ * `resource.PodRequests` with `NonMissingContainerRequests`. Without this, pods that request
+ * nothing would all land on one node. Pods without a container list (test literals) count as one
+ * container holding `requests`.
+ */
+export function nonZeroRequests(pod: PodInfo): { cpu: number; memory: number } {
+  let cached = nonZeroByPod.get(pod);
+  if (cached) return cached;
+  const spec = specOf(pod);
+  const containers = arr<Json>(spec.containers);
+  if (containers.length === 0) {
+    cached = {
+      cpu: 'cpu' in pod.requests ? pod.requests.cpu : DEFAULT_MILLI_CPU_REQUEST,
+      memory: 'memory' in pod.requests ? pod.requests.memory : DEFAULT_MEMORY_REQUEST,
+    };
+  } else {
+    const withDefaults = (c: Json): Json => {
+      const resources = (c.resources ?? {}) as Json;
+      const requests = { cpu: `${DEFAULT_MILLI_CPU_REQUEST}m`, memory: DEFAULT_MEMORY_REQUEST, ...((resources.requests ?? {}) as Json) };
+      return { ...c, resources: { ...resources, requests } };
+    };
+    const r = computePodResourceRequest({ ...spec, containers: containers.map(withDefaults), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
+    cached = { cpu: r.cpu ?? 0, memory: r.memory ?? 0 };
+  }
+  nonZeroByPod.set(pod, cached);
+  return cached;
+}
+
+const nonZeroByNode = new WeakMap<NodeInfo, { cpu: number; memory: number }>();
+
+/** Σ nonZeroRequests over the node's pods (Kubernetes' NodeInfo.NonZeroRequested), cached per NodeInfo. */
+export function nodeNonZeroRequested(node: NodeInfo): { cpu: number; memory: number } {
+  let cached = nonZeroByNode.get(node);
+  if (!cached) {
+    cached = { cpu: 0, memory: 0 };
+    for (const p of node.pods) {
+      const r = nonZeroRequests(p);
+      cached.cpu += r.cpu;
+      cached.memory += r.memory;
+    }
+    nonZeroByNode.set(node, cached);
+  }
+  return cached;
+}
+
+/** The pod's request per configured resource; `useRequested` = actual requests (BalancedAllocation), else non-zero ones. */
+export function podRequestList(pod: PodInfo, resources: readonly ResourceSpec[], useRequested: boolean): number[] {
+  const nonZero = useRequested ? undefined : nonZeroRequests(pod);
+  return resources.map(({ name }) => {
+    if (nonZero && (name === 'cpu' || name === 'memory')) return nonZero[name];
+    return pod.requests[name] ?? 0;
+  });
+}
+
+/**
+ * Fills `allocatable` and `requested` (node's + pod's) per resource, leaving 0/0 for a resource
+ * the node lacks or an extended resource the pod does not ask for, so scorers skip it.
+ * Runs once per node per plugin: cpu and memory, nearly always the only resources, are read as
+ * plain properties rather than by computed key.
+ */
+export function fillAllocation(
+  node: NodeInfo,
+  podRequests: readonly number[],
+  resources: readonly ResourceSpec[],
+  useRequested: boolean,
+  requested: Float64Array,
+  allocatable: Float64Array,
+): void {
+  for (let i = 0; i < resources.length; i++) {
+    const name = resources[i].name;
+    let alloc: number;
+    let onNode: number;
+    if (name === 'cpu') {
+      alloc = node.allocatable.cpu ?? 0;
+      onNode = useRequested ? (node.requested.cpu ?? 0) : nodeNonZeroRequested(node).cpu;
+    } else if (name === 'memory') {
+      alloc = node.allocatable.memory ?? 0;
+      onNode = useRequested ? (node.requested.memory ?? 0) : nodeNonZeroRequested(node).memory;
+    } else {
+      alloc = podRequests[i] === 0 && !NATIVE.has(name) ? 0 : (node.allocatable[name] ?? 0);
+      onNode = node.requested[name] ?? 0;
+    }
+    allocatable[i] = alloc;
+    requested[i] = alloc === 0 ? 0 : onNode + podRequests[i];
+  }
+}

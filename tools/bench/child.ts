@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+// The apiserver under test, in a process of its own: the load generator's CPU time does not
+// count against it, and its memory can be read from /proc. `setpriv --pdeathsig` makes the
+// kernel stop it should the benchmark die without cleaning up.
+
+export interface ApiServerChild {
+  url: URL;
+  pid: number;
+  /** resident set size in MB (VmRSS), and its peak so far (VmHWM) */
+  memory(): { rssMb: number; peakMb: number };
+  /** user + system CPU time the child has used so far, in seconds (/proc/<pid>/stat) */
+  cpuSeconds(): number;
+  /** With `profileFile`: start, then stop the V8 CPU profiler in the child (see profile-hook.ts). */
+  startProfile(): void;
+  stopProfile(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface ChildOptions {
+  repoRoot: string;
+  natsUrl: string;
+  pgUrl: string;
+  port: number;
+  secretKeyFile: string;
+  logFile: string;
+  /** where the child writes its .cpuprofile when asked to (profile-hook.ts) */
+  profileFile?: string;
+}
+
+export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChild> {
+  const hook = o.profileFile ? ['--enable-source-maps', '-r', join(__dirname, 'profile-hook.ts')] : [];
+  const args = ['--pdeathsig', 'TERM', '--', process.execPath, '-r', '@swc-node/register', ...hook, 'apps/apiserver/src/main.ts'];
+  const env = {
+    ...process.env,
+    KEELSON_NATS_URL: o.natsUrl,
+    KEELSON_PG_URL: o.pgUrl,
+    KEELSON_API_HOST: '127.0.0.1',
+    KEELSON_API_PORT: String(o.port),
+    KEELSON_SECRET_KEY_FILE: o.secretKeyFile,
+    KEELSON_INTERNAL_API: 'false',
+    ...(o.profileFile ? { KEELSON_BENCH_PROFILE: o.profileFile } : {}),
+  };
+  const child = spawn('/usr/bin/setpriv', args, { cwd: o.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const log = createWriteStream(o.logFile);
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const url = new URL(`http://127.0.0.1:${o.port}`);
+  const pid = child.pid!;
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  };
+  try {
+    await waitReady(url, child, o.logFile);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    url,
+    pid,
+    memory: () => readMemory(pid),
+    cpuSeconds: () => readCpuSeconds(pid),
+    startProfile: () => child.send('profile-start'),
+    stopProfile: () =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('the apiserver child did not write its CPU profile within 60 s')), 60_000);
+        child.once('message', (m) => {
+          clearTimeout(timer);
+          if (m === 'profile-written') resolve();
+          else reject(new Error(`unexpected message from the apiserver child: ${String(m)}`));
+        });
+        child.send('profile-stop');
+      }),
+    stop,
+  };
+}
+
+async function waitReady(url: URL, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`apiserver exited with ${child.exitCode}; see ${logFile}:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    try {
+      // The system namespaces are created at bootstrap; "default" existing means the API serves.
+      const r = await fetch(new URL('/api/v1/namespaces/default', url));
+      if (r.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await sleep(200);
+  }
+  throw new Error(`apiserver not ready within 90 s; see ${logFile}`);
+}
+
+function readMemory(pid: number): { rssMb: number; peakMb: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
+}
+
+/** utime + stime, fields 14 and 15 of /proc/<pid>/stat, counted after the ")" that ends the command name. */
+function readCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // fields[0] is field 3 (state), so field 14 is fields[11] and field 15 fields[12]; ticks are 1/100 s on Linux.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

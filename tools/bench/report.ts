@@ -1,0 +1,91 @@
+import { fmt, percentile, rate, type PhaseResult } from './load';
+import { LATE_MS, type ReplayRun, type WatchResult } from './phases';
+
+// The printed tables: create throughput beside raw JetStream appends, reads, watch, replay and
+// memory, then every target with its verdict.
+
+export interface Report {
+  storedSmall: number;
+  storedLarge: number;
+  creates: { clients: number; count: number; api: PhaseResult; raw: PhaseResult; apiCpuSeconds: number; load: number }[];
+  reads: { what: string; stored: number; items: number; r: PhaseResult }[];
+  watch: WatchResult;
+  replay: ReplayRun;
+  memory: { rssMb: number; peakMb: number };
+  /** right after start-up, nothing stored */
+  idleMemory: { rssMb: number; peakMb: number };
+}
+
+interface Target {
+  what: string;
+  measured: string;
+  target: string;
+  met: boolean;
+}
+
+function table(head: string[], rows: string[][]): void {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ') + ' |';
+  console.log(line(head));
+  console.log('|' + widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  for (const r of rows) console.log(line(r));
+}
+
+const p50 = (r: PhaseResult) => fmt(percentile(r.latencies, 50), 2);
+const p99 = (r: PhaseResult) => fmt(percentile(r.latencies, 99), 2);
+const done = (r: PhaseResult, of: number) => (r.done < of ? `${r.done}/${of}` : String(of));
+
+export function printReport(rep: Report): Target[] {
+  console.log('\nCreates over HTTP (POST /api/v1/namespaces/<ns>/pods, ~1 KB pod, keep-alive) vs the same appends straight to JetStream');
+  table(
+    ['clients', 'pods', 'API creates/s', 'API p50 ms', 'API p99 ms', 'apiserver CPU ms/create', 'raw appends/s', 'raw p50 ms', 'raw p99 ms', 'raw/API rate', 'API/raw p50', 'load avg'],
+    rep.creates.map(({ clients, count, api, raw, apiCpuSeconds, load }) => [
+      String(clients),
+      done(api, count),
+      fmt(rate(api), 0),
+      p50(api),
+      p99(api),
+      fmt((1000 * apiCpuSeconds) / Math.max(1, api.done), 2),
+      fmt(rate(raw), 0),
+      p50(raw),
+      p99(raw),
+      `${fmt(rate(raw) / rate(api), 2)}×`,
+      `${fmt(percentile(api.latencies, 50) / percentile(raw.latencies, 50), 2)}×`,
+      fmt(load, 1),
+    ]),
+  );
+
+  console.log('\nReads (one client, linearizable: each waits for the projection to reach the log end)');
+  table(
+    ['request', 'pods stored', 'items', 'requests', 'p50 ms', 'p99 ms', 'req/s'],
+    rep.reads.map(({ what, stored, items, r }) => [what, String(stored), String(items), String(r.done), p50(r), p99(r), fmt(rate(r), 0)]),
+  );
+
+  const w = rep.watch;
+  const wp = (q: number) => fmt(percentile(w.delays, q), 2);
+  console.log('\nWatch delivery (create response → ADDED line at the watcher)');
+  table(
+    ['watchers', 'creates', 'deliveries', 'missed', 'before response', 'p50 ms', 'p99 ms', 'max ms', 'creates/s meanwhile', 'watch start-up s', `creates late > ${LATE_MS} ms`],
+    [[String(w.watchers), String(w.events), String(w.delays.length), String(w.missed), String(w.early), wp(50), wp(99), wp(100), fmt(w.events / w.createSeconds, 0), fmt(w.startupSeconds, 2), String(w.lateEvents)]],
+  );
+
+  const replayRate = rep.replay.events / rep.replay.seconds;
+  const r = rep.replay;
+  console.log(`\nReplay: ${r.events} events in ${fmt(r.seconds, 2)} s = ${fmt(replayRate, 0)} events/s (${fmt(r.writeSeconds, 2)} s of it inside replayInto's callback, i.e. batch writes; the rest is JetStream delivery and decoding)`);
+  console.log(`apiserver child memory: VmRSS ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; ${fmt(rep.memory.rssMb, 0)} MB with ${rep.storedLarge} pods stored (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)`);
+
+  const c64 = rep.creates.find((c) => c.clients === 64);
+  const getLarge = rep.reads.filter((r) => r.what.startsWith('GET')).at(-1)!;
+  const targets: Target[] = [];
+  if (c64) {
+    targets.push({ what: 'creates/s at 64 clients', measured: fmt(rate(c64.api), 0), target: '≥ 1500', met: rate(c64.api) >= 1500 });
+    targets.push({ what: 'create p99 at 64 clients (ms)', measured: p99(c64.api), target: '≤ 100', met: percentile(c64.api.latencies, 99) <= 100 });
+  }
+  targets.push({ what: `GET p99 (ms, ${getLarge.stored} pods)`, measured: p99(getLarge.r), target: '≤ 10', met: percentile(getLarge.r.latencies, 99) <= 10 });
+  targets.push({ what: `watch delivery p99 (ms, ${w.watchers} watchers)`, measured: wp(99), target: '≤ 50', met: percentile(w.delays, 99) <= 50 && w.missed === 0 });
+  targets.push({ what: 'replay (events/s)', measured: fmt(replayRate, 0), target: '≥ 20000', met: replayRate >= 20_000 });
+  targets.push({ what: `apiserver RSS (MB, ${rep.storedLarge} pods)`, measured: fmt(rep.memory.rssMb, 0), target: '≤ 250', met: rep.memory.rssMb <= 250 });
+  console.log('\nTargets');
+  table(['metric', 'measured', 'target', 'verdict'], targets.map((t) => [t.what, t.measured, t.target, t.met ? 'met' : 'MISSED']));
+  return targets;
+}
