@@ -1,11 +1,14 @@
 import type { DataSource } from 'typeorm';
 import type { EventLog, LogEntry } from '@keelson/eventlog';
-import { writeBatch } from './writer';
+import { evolve } from './evolve';
+import { insertHistory, writeObjects } from './writer';
 
-// Replay: the log folded again into a fresh schema, through the same batch writer the live
-// projector uses — optionally stopping at a sequence or a time, which is how the cluster is
-// rebuilt "as of" a past moment. The comparison then says, object by object, where the live
-// projection and the rebuilt one differ.
+// Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
+// time, which is how the cluster is rebuilt "as of" a past moment. Unlike the live projector,
+// which must commit objects and checkpoint with every batch, a replay into a fresh schema is
+// all or nothing: history streams in large batches, one insert in flight while the next batch
+// is read, and the current objects — folded in memory — are written once at the end.
+// The comparison then says, object by object, where the live projection and the rebuilt one differ.
 
 export interface ReplayOptions {
   toSeq?: number;
@@ -23,31 +26,50 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   const { first, last } = await log.bounds();
   const target = Math.min(opts.toSeq ?? last, last);
   if (last < first || target < first) return { events: 0, lastSeq: 0 };
-  const batchSize = opts.batchSize ?? 2000;
+  const batchSize = opts.batchSize ?? 4000;
+  // A fresh schema holds nothing worth an fsync per batch: a replay that dies is simply run again.
+  const runner = db.createQueryRunner();
+  await runner.connect();
+  await runner.query(`SET synchronous_commit = off`);
+  const folded = new Map<string, { entry: LogEntry; row: ReturnType<typeof evolve> }>();
   const ac = new AbortController();
   let batch: LogEntry[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
   let events = 0;
   let lastSeq = 0;
   const flush = async () => {
-    if (!batch.length) return;
     const b = batch;
     batch = [];
-    lastSeq = await writeBatch(db, 'projector', b);
-    events += b.length;
-    opts.onProgress?.(lastSeq, events);
+    await inFlight; // at most one insert in flight: reading the log overlaps writing history
+    inFlight = insertHistory(runner, b).then(() => {
+      events += b.length;
+      opts.onProgress?.(b[b.length - 1].seq, events);
+    });
   };
-  const prefix = log.prefix;
-  await log.follow(`${prefix}.>`, first, async (e) => {
-    if (opts.toTime && new Date(e.time) > opts.toTime) {
-      ac.abort();
-      return;
-    }
-    batch.push(e);
-    if (batch.length >= batchSize) await flush();
-    if (e.seq >= target) ac.abort();
-  }, ac.signal);
-  await flush();
-  return { events, lastSeq };
+  try {
+    await log.follow(`${log.prefix}.>`, first, async (e) => {
+      if ((opts.toTime && new Date(e.time) > opts.toTime) || e.seq > target) {
+        ac.abort();
+        return;
+      }
+      batch.push(e);
+      folded.set(e.subject, { entry: e, row: evolve(folded.get(e.subject)?.row ?? null, e) });
+      lastSeq = e.seq;
+      if (batch.length >= batchSize) await flush();
+      if (e.seq >= target) ac.abort();
+    }, ac.signal);
+    if (batch.length) await flush();
+    await inFlight;
+    const states = [...folded.values()];
+    await runner.startTransaction();
+    for (let i = 0; i < states.length; i += batchSize) await writeObjects(runner, states.slice(i, i + batchSize));
+    await runner.query(`INSERT INTO checkpoints (name, seq) VALUES ('projector', $1) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [lastSeq]);
+    await runner.commitTransaction();
+    return { events, lastSeq };
+  } finally {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    await runner.release();
+  }
 }
 
 export interface Difference {
@@ -66,7 +88,8 @@ export async function compareProjections(db: DataSource, liveSchema: string, rep
   const live = asOf === undefined
     ? `SELECT resource, namespace, name, rv, object FROM ${liveSchema}.objects`
     : `SELECT resource, namespace, name, rv, object FROM (
-         SELECT DISTINCT ON (resource, namespace, name) resource, namespace, name, seq AS rv, type, object
+         SELECT DISTINCT ON (resource, namespace, name) resource, namespace, name, seq AS rv, type,
+                jsonb_set(object, '{metadata,resourceVersion}', to_jsonb(seq::text)) AS object
          FROM ${liveSchema}.history WHERE seq <= ${Number(asOf)} ORDER BY resource, namespace, name, seq DESC) h WHERE type <> 'Deleted'`;
   const rows: Difference[] = await db.query(`
     WITH l AS (${live}), r AS (SELECT resource, namespace, name, rv, object FROM ${replaySchema}.objects)

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { parseSubject, type LogEntry } from '@keelson/eventlog';
-import { foldBatch } from './evolve';
+import { foldBatch, type ProjectedObject } from './evolve';
 
 // Writes one batch of log entries in one transaction together with the checkpoint, so a
 // batch is either wholly in Postgres (and the checkpoint says so) or not at all: a projector
@@ -23,43 +23,55 @@ export async function writeBatch(db: DataSource, checkpointName: string, entries
     const fresh = entries.filter((e) => e.seq > done);
     if (fresh.length === 0) return done;
 
-    await tx.query(
-      `INSERT INTO history (seq, resource, namespace, name, type, actor, cause, correlation, time, object)
-       SELECT x.seq, x.resource, x.namespace, x.name, x.type, x.actor, x.cause, x.correlation, x.time, x.object
-       FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, resource text, namespace text, name text, type text, actor text, cause bigint, correlation text, time timestamptz, object jsonb)
-       ON CONFLICT (seq) DO NOTHING`,
-      [JSON.stringify(fresh.map(historyRecord))],
-    );
-
-    const upserts: unknown[] = [];
-    const deletes: unknown[] = [];
-    for (const { entry, row } of foldBatch(fresh).values()) {
-      if (row) upserts.push({ ...row, labels: row.labels, owner_uids: row.ownerUids, node_name: row.nodeName });
-      else deletes.push({ ...keyOf(entry), seq: entry.seq });
-    }
-    if (upserts.length) {
-      await tx.query(
-        `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object)
-         SELECT x.resource, x.namespace, x.name, x.uid, x.rv, x.labels, ARRAY(SELECT jsonb_array_elements_text(x.owner_uids)), x.node_name, x.phase, x.object
-         FROM jsonb_to_recordset($1::jsonb) AS x(resource text, namespace text, name text, uid text, rv bigint, labels jsonb, owner_uids jsonb, node_name text, phase text, object jsonb)
-         ON CONFLICT (resource, namespace, name) DO UPDATE SET
-           uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, owner_uids = excluded.owner_uids,
-           node_name = excluded.node_name, phase = excluded.phase, object = excluded.object
-         WHERE objects.rv < excluded.rv`,
-        [JSON.stringify(upserts)],
-      );
-    }
-    if (deletes.length) {
-      await tx.query(
-        `DELETE FROM objects o USING jsonb_to_recordset($1::jsonb) AS x(resource text, namespace text, name text, seq bigint)
-         WHERE o.resource = x.resource AND o.namespace = x.namespace AND o.name = x.name AND o.rv < x.seq`,
-        [JSON.stringify(deletes)],
-      );
-    }
+    await insertHistory(tx, fresh);
+    await writeObjects(tx, [...foldBatch(fresh).values()]);
     const last = fresh[fresh.length - 1].seq;
     await tx.query(`UPDATE checkpoints SET seq = $2 WHERE name = $1`, [checkpointName, last]);
     return last;
   });
+}
+
+type Queryable = Pick<EntityManager, 'query'>;
+
+/** Appends entries to the history table (idempotent: a sequence already there is skipped). */
+export async function insertHistory(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
+  if (!entries.length) return;
+  await db.query(
+    `INSERT INTO history (seq, resource, namespace, name, type, actor, cause, correlation, time, object)
+     SELECT x.seq, x.resource, x.namespace, x.name, x.type, x.actor, x.cause, x.correlation, x.time, x.object
+     FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, resource text, namespace text, name text, type text, actor text, cause bigint, correlation text, time timestamptz, object jsonb)
+     ON CONFLICT (seq) DO NOTHING`,
+    [JSON.stringify(entries.map(historyRecord))],
+  );
+}
+
+/** Writes each object's newest state (upsert, or delete for a tombstone), never going back to an older version. */
+export async function writeObjects(db: Queryable, states: readonly { entry: LogEntry; row: ProjectedObject | null }[]): Promise<void> {
+  const upserts: unknown[] = [];
+  const deletes: unknown[] = [];
+  for (const { entry, row } of states) {
+    if (row) upserts.push({ ...row, owner_uids: row.ownerUids, node_name: row.nodeName });
+    else deletes.push({ ...keyOf(entry), seq: entry.seq });
+  }
+  if (upserts.length) {
+    await db.query(
+      `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object)
+       SELECT x.resource, x.namespace, x.name, x.uid, x.rv, x.labels, ARRAY(SELECT jsonb_array_elements_text(x.owner_uids)), x.node_name, x.phase, x.object
+       FROM jsonb_to_recordset($1::jsonb) AS x(resource text, namespace text, name text, uid text, rv bigint, labels jsonb, owner_uids jsonb, node_name text, phase text, object jsonb)
+       ON CONFLICT (resource, namespace, name) DO UPDATE SET
+         uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, owner_uids = excluded.owner_uids,
+         node_name = excluded.node_name, phase = excluded.phase, object = excluded.object
+       WHERE objects.rv < excluded.rv`,
+      [JSON.stringify(upserts)],
+    );
+  }
+  if (deletes.length) {
+    await db.query(
+      `DELETE FROM objects o USING jsonb_to_recordset($1::jsonb) AS x(resource text, namespace text, name text, seq bigint)
+       WHERE o.resource = x.resource AND o.namespace = x.namespace AND o.name = x.name AND o.rv < x.seq`,
+      [JSON.stringify(deletes)],
+    );
+  }
 }
 
 function keyOf(e: LogEntry): { resource: string; namespace: string; name: string } {
