@@ -4,6 +4,7 @@ import { ObjectReader, type ListQuery, type ListResult, type Projector } from '@
 import type { ApiResource } from '@keelson/resources';
 import { Allocators } from './allocators';
 import type { NamespaceCache } from './namespace-cache';
+import type { WatchCache } from './watch-cache';
 
 // The storage the handlers see: writes go to the log (conditional on the object's current
 // sequence), point reads for read-modify-write come from the log too (it is the truth), and
@@ -34,6 +35,8 @@ export class ObjectStore {
   readonly allocators: Allocators;
   /** namespaces kept in memory for the lifecycle check on create; started by the app */
   namespaces?: NamespaceCache;
+  /** one log consumer per watched resource, shared by its watchers; set by the app */
+  watchCache?: WatchCache;
 
   constructor(
     readonly log: EventLog,

@@ -138,8 +138,10 @@ export class EventLog {
       deliver_policy: DeliverPolicy.StartSequence,
       opt_start_seq: Math.max(1, fromSeq),
     });
+    if (signal.aborted) return;
     const messages = await consumer.consume({ max_messages: 512, expires: 5000 });
     const stop = () => void messages.close();
+    if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
       for await (const m of messages) {

@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import { AckPolicy, DeliverPolicy, JSONCodec, type JsMsg } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { Envelope, EventLog, LogEntry } from '@keelson/eventlog';
@@ -25,6 +26,7 @@ export class Projector {
   private position = 0;
   private abort = new AbortController();
   private running?: Promise<void>;
+  private durable?: string;
   readonly name: string;
 
   constructor(
@@ -43,14 +45,20 @@ export class Projector {
 
   async start(): Promise<void> {
     this.position = await readCheckpoint(this.db, this.name);
-    const durable = `${this.name}_${this.log.stream}`.replace(/[^A-Za-z0-9_-]/g, '_');
+    // One durable consumer per projector process: two projectors sharing one would split its
+    // messages between them, and the checkpoint would let one skip what the other had not written.
+    // Each sees every entry instead; the checkpoint lock serialises their writes, and a consumer
+    // whose process is gone is removed by the server after its inactivity threshold.
+    const durable = `${this.name}_${this.log.stream}_${hostname()}_${process.pid}`.replace(/[^A-Za-z0-9_-]/g, '_');
     await this.log.jsm.consumers.delete(this.log.stream, durable).catch(() => undefined);
     await this.log.jsm.consumers.add(this.log.stream, {
       durable_name: durable,
+      inactive_threshold: 10 * 60 * 1_000_000_000,
       ack_policy: AckPolicy.All,
       max_ack_pending: 20_000,
       ...(this.position > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.position + 1 } : { deliver_policy: DeliverPolicy.All }),
     });
+    this.durable = durable;
     const consumer = await this.log.js.consumers.get(this.log.stream, durable);
     const messages = await consumer.consume({ max_messages: 5000, expires: 5000 });
     this.abort.signal.addEventListener('abort', () => void messages.close(), { once: true });
@@ -124,5 +132,6 @@ export class Projector {
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running?.catch(() => undefined);
+    if (this.durable) await this.log.jsm.consumers.delete(this.log.stream, this.durable).catch(() => undefined);
   }
 }

@@ -1,5 +1,5 @@
 import { Errors, type KubeObject, type Status } from '@keelson/apimachinery';
-import { filterFor, subjectFor, watchEventType, type LogEntry } from '@keelson/eventlog';
+import { filterFor, parseSubject, subjectFor, watchEventType, type LogEntry } from '@keelson/eventlog';
 import type { ResourceRequest } from '../request-info';
 import { isTrue } from '../request-info';
 import type { ObjectStore } from '../store';
@@ -74,11 +74,22 @@ export async function watch(store: ObjectStore, req: ResourceRequest, query: URL
 
     const bookmarkTimer = bookmarks ? setInterval(() => void sink.send({ type: 'BOOKMARK', object: bookmark(req, lastSent, false) }), BOOKMARK_INTERVAL_MS) : undefined;
     try {
-      await store.log.follow(subjectFilter(store, req, query), from, async (e: LogEntry) => {
+      const onEntry = (e: LogEntry) => {
         const ev = toWatchEvent(store, req, sel, inSelection, complete, e);
         lastSent = e.seq;
-        if (ev) await sink.send(ev);
-      }, ac.signal);
+        if (ev) return sink.send(ev);
+      };
+      const filter = subjectFilter(store, req, query);
+      // The shared cache serves watches of a whole resource (all namespaces or one, which the
+      // watcher filters itself); a watch of one named object follows its own subject.
+      const wholeResource = filter.endsWith('.*');
+      const cached = store.watchCache && wholeResource
+        ? await store.watchCache.subscribe(req.resource, from, (e) => {
+            if (!req.namespace || namespaceOf(e) === req.namespace) void onEntry(e);
+          }, ac.signal)
+        : null;
+      if (cached) await cached.done;
+      else await store.log.follow(filter, from, onEntry, ac.signal);
     } finally {
       if (bookmarkTimer) clearInterval(bookmarkTimer);
     }
@@ -86,6 +97,11 @@ export async function watch(store: ObjectStore, req: ResourceRequest, query: URL
     if (timer) clearTimeout(timer);
     sink.signal.removeEventListener('abort', stop);
   }
+}
+
+/** The namespace of an entry, from its subject (`<prefix>.<resource>.<namespace>.<name>`). */
+function namespaceOf(e: LogEntry): string | undefined {
+  return parseSubject(e.subject).namespace;
 }
 
 /** Watching one named object (kubectl get pod x -w) follows just its subject. */
