@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { apiServerConfig, startApiServer } from '@keelson/apiserver-app';
+import { schedulerAppConfig, startScheduler } from '@keelson/scheduler-app';
 import { DEFAULT_PORTS, startNats, startPostgres, writeKubeconfig } from '@keelson/local';
+import Docker from 'dockerode';
+import { spawnNodeAgents } from '@keelson/node-agent';
+import { ensureDocker, ensureImages } from '@keelson/runtime';
 
 // `npm start`: the whole cluster on this machine, k3s-style — the substrates as child
 // processes with their data under .keelson/, then the control plane, in readiness order
@@ -46,7 +50,19 @@ export async function start(opts: StartOptions): Promise<void> {
     const kubeconfig = `${dataDir}/kubeconfig`;
     writeKubeconfig(kubeconfig, api.url);
     console.log(`keelson: apiserver at ${api.url}`);
-    if (opts.nodes > 0) console.log(`keelson: node agents are not built yet (issue 4); --nodes ${opts.nodes} has no effect`);
+    const scheduler = await startScheduler(schedulerAppConfig({ natsUrl: nats.url }));
+    stops.push(() => scheduler.close());
+    console.log('keelson: scheduler started (lease kube-scheduler; KEELSON_SCHEDULER_CONFIG names a KubeSchedulerConfiguration file)');
+    if (opts.nodes > 0) {
+      // Nodes (issue 4): Docker and the local images first, then one agent process per node.
+      const docker = await ensureDocker({ logFile: `${dataDir}/dockerd.log` });
+      if (docker.stop) stops.push(docker.stop);
+      const images = await ensureImages(new Docker({ socketPath: docker.socket }));
+      if (images.built.length) console.log(`keelson: built images ${images.built.join(', ')}`);
+      const agents = await spawnNodeAgents(opts.nodes, { natsUrl: nats.url, dataDir, log: (l) => console.log(`keelson: ${l}`) });
+      stops.push(() => Promise.all(agents.map((a) => a.stop())).then(() => undefined));
+      console.log(`keelson: ${agents.length} node agents ready (${agents.map((a) => `keelson-node-${a.node} :${a.port}`).join(', ')})`);
+    }
     console.log(`keelson: ready — export KUBECONFIG=${kubeconfig}; kubectl get ns`);
   } catch (e) {
     console.error('keelson: start failed:', e);

@@ -1,6 +1,6 @@
 import { DeliverPolicy, JSONCodec } from 'nats';
 import type { KubeObject } from '@keelson/apimachinery';
-import { filterFor, type Envelope, type EventLog, type LogEntry } from '@keelson/eventlog';
+import { filterFor, type Envelope, type EventLog, type EventType, type LogEntry } from '@keelson/eventlog';
 
 // An informer is a JetStream consumer on one resource's subjects. Started with
 // DeliverLastPerSubject it first receives the newest entry of every object — the current
@@ -17,6 +17,8 @@ export interface InformerEvent {
   old?: KubeObject;
   /** the log sequence of this change: pass it as `cause` when acting on it */
   seq: number;
+  /** the log entry's type ("Created", "Bound", …): e.g. the scheduler keeps a pod's Created seq as its Bound entry's cause */
+  entryType: EventType;
 }
 
 export type Handler = (e: InformerEvent) => void;
@@ -85,11 +87,11 @@ export class Informer {
     if (e.type === 'Deleted') {
       if (!old) return;
       this.objects.delete(key);
-      this.emit({ type: 'delete', key, object: obj, old, seq: e.seq });
+      this.emit({ type: 'delete', key, object: obj, old, seq: e.seq, entryType: e.type });
       return;
     }
     this.objects.set(key, obj);
-    this.emit({ type: old ? 'update' : 'add', key, object: obj, old, seq: e.seq });
+    this.emit({ type: old ? 'update' : 'add', key, object: obj, old, seq: e.seq, entryType: e.type });
   }
 
   private emit(e: InformerEvent): void {

@@ -8,3 +8,5 @@ export * from './cycle';
 export * from './queue';
 export * from './cache';
 export * from './preemption';
+export * from './config';
+export * from './scheduler';
