@@ -1,0 +1,10 @@
+export * from './actions';
+export * from './types';
+export { reconcileJob, pastBackoffLimitOnFailure } from './reconcile';
+export type { JobObserved } from './reconcile';
+export { reconcileJobTTL, jobFinishTime } from './ttl';
+export { withDefaults as withJobDefaults } from './conditions';
+export { podForJob, jobPodLabels } from './pods';
+export { backoffRecord, remainingBackoffSeconds, DEFAULT_JOB_POD_FAILURE_BACKOFF_SECONDS, MAX_JOB_POD_FAILURE_BACKOFF_SECONDS } from './backoff';
+export type { BackoffRecord } from './backoff';
+export { formatIndexes, parseIndexes, completionIndexOf } from './indexes';

@@ -1,0 +1,4 @@
+export * from './types';
+export * from './health';
+export * from './eviction';
+export * from './reconcile';
