@@ -12,6 +12,6 @@ module.exports = {
   projects: [
     { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'] },
     { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-int.ts'] },
-    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-e2e.ts'] },
+    { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup-e2e.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown-e2e.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-e2e.ts'] },
   ],
 };
