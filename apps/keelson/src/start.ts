@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { apiServerConfig, startApiServer } from '@keelson/apiserver-app';
 import { schedulerAppConfig, startScheduler } from '@keelson/scheduler-app';
+import { controllerManagerConfig, startControllerManager } from '@keelson/controller-manager';
 import { DEFAULT_PORTS, startNats, startPostgres, writeKubeconfig } from '@keelson/local';
 import Docker from 'dockerode';
 import { spawnNodeAgents } from '@keelson/node-agent';
@@ -53,6 +54,9 @@ export async function start(opts: StartOptions): Promise<void> {
     const scheduler = await startScheduler(schedulerAppConfig({ natsUrl: nats.url }));
     stops.push(() => scheduler.close());
     console.log('keelson: scheduler started (lease kube-scheduler; KEELSON_SCHEDULER_CONFIG names a KubeSchedulerConfiguration file)');
+    const controllerManager = await startControllerManager(controllerManagerConfig({ natsUrl: nats.url }));
+    stops.push(() => controllerManager.close());
+    console.log(`keelson: controller-manager started (lease kube-controller-manager; ${controllerManager.manager.shells.map((s) => s.name).join(', ')})`);
     if (opts.nodes > 0) {
       // Nodes (issue 4): Docker and the local images first, then one agent process per node.
       const docker = await ensureDocker({ logFile: `${dataDir}/dockerd.log` });

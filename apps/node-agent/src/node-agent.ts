@@ -1,0 +1,121 @@
+// One node's agent, wired: Docker runtime, the node's network namespace and CNI, Node and
+// Lease, a pod informer on the log (only pods bound to this node are acted on), one serial
+// worker per pod, Docker events as the PLEG, eviction, and the kubelet-port HTTP server.
+// Stopping it leaves the pods running, as a kubelet restart does; the next start finds them
+// by their labels and carries on.
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { cpus } from 'node:os';
+import Docker from 'dockerode';
+import { EventLog } from '@keelson/eventlog';
+import { ApiClient, Informer } from '@keelson/informer';
+import { EvictionManager, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
+import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
+import type { NodeAgentConfig } from './config';
+import { cniNetwork } from './cni-network';
+import { AgentHttpServer } from './http-server';
+import { registerNode, type RegisteredNode } from './node-registration';
+import { ApiPodApi } from './pod-api';
+import { watchContainerEvents } from './pleg';
+
+const EVICTION_CHECK_MS = 10_000;
+
+export interface RunningNodeAgent {
+  readonly name: string;
+  readonly kubeletPort: number;
+  readonly podCIDR: string;
+  readonly http: AgentHttpServer;
+  close(): Promise<void>;
+}
+
+export async function startNodeAgent(config: NodeAgentConfig, log: (line: string) => void = (l) => console.log(`${config.name}: ${l}`)): Promise<RunningNodeAgent> {
+  const stateDir = resolve(config.stateDir);
+  mkdirSync(stateDir, { recursive: true });
+  const closers: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await Promise.resolve(c()).catch((e) => log(`stop: ${(e as Error).message}`));
+  };
+  try {
+    const docker = new Docker({ socketPath: config.dockerSocket });
+    const runtime = new DockerRuntime(docker);
+    const ns = config.netns ? await ensureNodeNamespace(config.node) : undefined;
+    const address = ns?.address ?? '127.0.0.1';
+
+    const eventLog = await EventLog.connect({ servers: config.natsUrl, stream: config.stream, prefix: config.subjectPrefix, name: `node-agent ${config.name}` });
+    closers.push(() => eventLog.close());
+    const api = await ApiClient.connect(config.natsUrl, `node:${config.name}`);
+    closers.push(() => api.close());
+
+    const http = new AgentHttpServer();
+    const kubeletPort = await http.listen(config.port);
+    closers.push(() => http.close());
+
+    const eviction = new EvictionManager(config.evictionHard);
+    const node: RegisteredNode = await registerNode(api, docker, config, address, kubeletPort, () => eviction.underPressure(), log);
+    closers.push(() => node.stop());
+    const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name });
+
+    const pods = new Map<string, Pod>();
+    const timings = new Map<string, StepTimings & { pod: string }>();
+    const syncer = new PodSyncer({
+      nodeName: config.name,
+      hostIP: address,
+      runtime,
+      network: cniNetwork(cni),
+      volumes: new VolumeHost(stateDir),
+      prober: new ProbeRunner(runtime, ns?.name),
+      api: new ApiPodApi(api),
+      podByUid: (uid) => pods.get(uid),
+      nodeCpus: Array.from({ length: config.cpus ?? cpus().length }, (_, i) => i),
+      nodeAllocatable: { cpu: node.allocatable.cpu, memory: node.allocatable.memory },
+      onTimings: (pod, t) => timings.set(pod.metadata!.uid!, { ...t, pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }),
+      log,
+    });
+    const workers = new PodWorkers((uid) => syncer.sync(uid), 8, (uid, e) => log(`sync of pod ${describe(pods.get(uid)) ?? uid} failed: ${(e as Error).message}`));
+    closers.push(() => workers.stop());
+
+    const informer = new Informer(eventLog, '', 'pods');
+    informer.on((e) => {
+      const pod = e.object as unknown as Pod;
+      const uid = pod.metadata?.uid;
+      if (!uid) return;
+      const mine = pod.spec?.nodeName === config.name;
+      if (e.type === 'delete' || !mine) {
+        if (!pods.delete(uid)) return;
+      } else pods.set(uid, pod);
+      workers.enqueue(uid);
+    });
+    await informer.start();
+    closers.push(() => informer.stop());
+    await informer.synced;
+    // Sandboxes of pods that are gone (deleted while the agent was down) are torn down.
+    for (const s of await runtime.listPodSandboxes({ node: config.name })) workers.enqueue(s.uid);
+
+    const stopEvents = watchContainerEvents(docker, config.name, (uid) => workers.enqueue(uid), log);
+    closers.push(stopEvents);
+
+    const evictionTimer = setInterval(() => void evictOne().catch((e) => log(`eviction: ${(e as Error).message}`)), EVICTION_CHECK_MS);
+    closers.push(() => clearInterval(evictionTimer));
+    async function evictOne(): Promise<void> {
+      const running = await Promise.all(
+        [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containerIds: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => c.id) })),
+      );
+      const decision = eviction.decide(running);
+      if (!decision) return;
+      log(`evicting pod ${describe(decision.pod)}: memory available ${decision.available} under ${decision.threshold}`);
+      await syncer.evict(decision.pod.metadata!.uid!, decision.threshold, decision.available);
+    }
+
+    http.json('/healthz', () => 'ok');
+    http.json('/pods', () => ({ kind: 'PodList', apiVersion: 'v1', items: [...pods.values()] }));
+    http.json('/debug/timings', () => ({ timings: [...timings.values()], memory: process.memoryUsage(), cpu: process.cpuUsage(), uptime: process.uptime() }));
+
+    log(`ready: node ${config.name} at ${address}, podCIDR ${node.podCIDR}, kubelet port ${kubeletPort}, ${pods.size} pods bound here`);
+    return { name: config.name, kubeletPort, podCIDR: node.podCIDR, http, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+const describe = (pod: Pod | undefined) => pod && `${pod.metadata?.namespace}/${pod.metadata?.name}`;

@@ -1,0 +1,121 @@
+// PodSyncer with the in-memory FakeRuntime, a fake network, API and prober: given a pod and
+// what the runtime holds, one sync → these runtime calls and this status write.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeRuntime } from '@keelson/runtime';
+import type { PodApi, PodNetworkPlugin } from './pod-sync-ports';
+import { PodSyncer } from './pod-sync';
+import { ProbeRunner } from './probe-runner';
+import { container, makePod, T0 } from './testing';
+import type { Pod, PodStatus } from './types';
+import { VolumeHost } from './volume-host';
+
+function setup(pod: Pod) {
+  let now = T0;
+  const runtime = new FakeRuntime(() => now);
+  const writes: PodStatus[] = [];
+  const deletes: string[] = [];
+  const net: string[] = [];
+  const network: PodNetworkPlugin = {
+    setUp: async (id) => (net.push(`ADD ${id}`), '10.244.1.5'),
+    tearDown: async (id) => void net.push(`DEL ${id}`),
+    podIP: (id) => (net.includes(`ADD ${id}`) && !net.includes(`DEL ${id}`) ? '10.244.1.5' : undefined),
+  };
+  const api: PodApi = {
+    configMap: async () => undefined,
+    secret: async () => undefined,
+    claim: async () => undefined,
+    volume: async () => undefined,
+    patchStatus: async (_p, status) => void writes.push(status),
+    deletePod: async (p) => void deletes.push(p.metadata!.name!),
+  };
+  const dir = mkdtempSync(join(tmpdir(), 'keelson-pod-sync-'));
+  let current: Pod | undefined = pod;
+  const syncer = new PodSyncer({ nodeName: 'node-a', hostIP: '172.31.0.1', runtime, network, volumes: new VolumeHost(dir), prober: new ProbeRunner(runtime), api, podByUid: () => current, nodeCpus: [0, 1], clock: () => now });
+  return {
+    runtime, writes, deletes, net, syncer, dir,
+    setPod: (p: Pod | undefined) => (current = p),
+    tick: (ms: number) => (now += ms),
+  };
+}
+
+describe('PodSyncer', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+  it('given a new pod, when it syncs, then it runs the sandbox, wires it, starts the containers and reports Running', async () => {
+    const t = setup(makePod({ containers: [container('app', { image: 'busybox' }), container('side', { image: 'busybox' })] }));
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    expect(t.runtime.actions()).toEqual(['runPodSandbox', 'createContainer', 'createContainer', 'startContainer', 'startContainer']);
+    expect(t.net).toEqual(['ADD sandbox-1']);
+    expect(t.writes).toHaveLength(1);
+    expect(t.writes[0]).toMatchObject({ phase: 'Running', podIP: '10.244.1.5', hostIP: '172.31.0.1', qosClass: 'BestEffort' });
+  });
+
+  it('given a running pod, when it syncs again, then it does nothing and writes nothing', async () => {
+    const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    const calls = t.runtime.calls.length;
+    t.tick(1_000);
+    await t.syncer.sync('uid-1');
+    expect(t.runtime.calls.slice(calls)).toEqual([]);
+    expect(t.writes).toHaveLength(1);
+  });
+
+  it('given a missing image, then it reports ErrImagePull at once and ImagePullBackOff on the next sync', async () => {
+    const t = setup(makePod({ containers: [container('app', { image: 'registry.example/none:1' })] }));
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    expect(t.writes.at(-1)!.containerStatuses![0].state!.waiting!.reason).toBe('ErrImagePull');
+    t.tick(1_000);
+    await t.syncer.sync('uid-1');
+    expect(t.writes.at(-1)!.containerStatuses![0].state!.waiting).toMatchObject({ reason: 'ImagePullBackOff', message: 'Back-off pulling image "registry.example/none:1"' });
+  });
+
+  it('given a container that exited twice, then it waits out a 10 s back-off before the next restart', async () => {
+    const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    const first = [...t.runtime.containers.keys()][0];
+    t.tick(1_000);
+    t.runtime.exit(first, 1);
+    await t.syncer.sync('uid-1'); // first crash: restarted at once, back-off recorded
+    const second = [...t.runtime.containers.keys()].find((id) => id !== first)!;
+    t.tick(1_000);
+    t.runtime.exit(second, 1);
+    const result = await t.syncer.sync('uid-1');
+    expect(t.runtime.containers.size).toBe(2);
+    expect(t.writes.at(-1)!.containerStatuses![0]).toMatchObject({ restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } } });
+    expect(result.requeueAfterMs).toBe(10_000);
+  });
+
+  it('given a pod marked for deletion, then it stops it, unwires and removes it, and deletes it for good', async () => {
+    const pod = makePod({ containers: [container('app', { image: 'busybox' })], terminationGracePeriodSeconds: 3 });
+    const t = setup(pod);
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    t.setPod({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2024-05-01T10:00:03Z', deletionGracePeriodSeconds: 3 } });
+    const result = await t.syncer.sync('uid-1');
+    expect(result).toEqual({ done: true });
+    expect(t.runtime.calls.find((c) => c.method === 'stopContainer')!.args[1]).toBe(3);
+    // DEL is idempotent; tear-down repeats it for a stopped sandbox so no IP can leak.
+    expect(t.net[0]).toBe('ADD sandbox-1');
+    expect(new Set(t.net.slice(1))).toEqual(new Set(['DEL sandbox-1']));
+    expect(t.runtime.sandboxes.size + t.runtime.containers.size).toBe(0);
+    expect(t.deletes).toEqual(['web-0']);
+  });
+
+  it('given a pod bound to another node, then it removes whatever of it runs here', async () => {
+    const pod = makePod({ containers: [container('app', { image: 'busybox' })] });
+    const t = setup(pod);
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    t.setPod({ ...pod, spec: { ...pod.spec!, nodeName: 'node-b' } });
+    expect(await t.syncer.sync('uid-1')).toEqual({ done: true });
+    expect(t.runtime.sandboxes.size + t.runtime.containers.size).toBe(0);
+    expect(t.deletes).toEqual([]);
+  });
+});
