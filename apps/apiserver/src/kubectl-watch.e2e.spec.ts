@@ -68,11 +68,9 @@ describe.each(KUBECTLS)('%s against the apiserver', (bin) => {
     expect(await ok('create', '-f', file)).toBe(`namespace/${namespace} created\n`);
   });
 
-  // KNOWN GAP: kubectl 1.32's `create namespace|configmap|secret|deployment` use the typed
-  // client, which POSTs application/vnd.kubernetes.protobuf; the server decodes JSON and YAML
-  // only and answers 415. kubectl 1.27 sends JSON. When protobuf bodies are decoded, this
-  // goes red: make it a plain `it`.
-  (basename(bin) === 'kubectl' ? it.failing : it)('when a config map is made with `kubectl create configmap`, then it is created', async () => {
+  // kubectl 1.32's `create configmap` uses the typed client, which POSTs
+  // application/vnd.kubernetes.protobuf; kubectl 1.27 sends JSON.
+  it('when a config map is made with `kubectl create configmap`, then it is created', async () => {
     expect(await ok('create', 'configmap', 'greeting', '--from-literal=hello=world')).toBe('configmap/greeting created\n');
     expect(await ok('get', 'configmap', 'greeting', '-o', 'jsonpath={.data.hello}')).toBe('world');
   });

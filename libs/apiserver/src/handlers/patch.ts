@@ -53,7 +53,7 @@ export async function patch(store: ObjectStore, req: ResourceRequest, type: Patc
     if (patched.metadata?.name !== undefined && patched.metadata.name !== live.metadata.name) throw Errors.badRequest('metadata.name: the name of an object cannot be changed');
     // A resourceVersion inside the patch is a precondition; the one carried over from `live` is not.
     const pinned = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;
-    return { ...patched, metadata: { ...patched.metadata, resourceVersion: type === 'json' ? jsonPatchPin(body) : pinned } };
+    return withPin(patched, type === 'json' ? jsonPatchPin(body) : pinned);
   });
 }
 
@@ -70,6 +70,12 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, live: KubeObject, 
       throw new Error(`unknown patch type ${never as string}`);
     }
   }
+}
+
+/** The object with `resourceVersion` set to the caller's precondition, or without one (never an undefined key). */
+export function withPin(obj: KubeObject, pin: string | undefined): KubeObject {
+  const { resourceVersion: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata: pin === undefined ? metadata : { ...metadata, resourceVersion: pin } };
 }
 
 /** A JSON patch that replaces or tests /metadata/resourceVersion pins it. */

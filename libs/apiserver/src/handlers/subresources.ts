@@ -3,6 +3,7 @@ import type { RequestContext } from '../context';
 import type { ResourceRequest } from '../request-info';
 import type { ObjectStore } from '../store';
 import { get } from './read';
+import { withPin } from './patch';
 import { writeChange } from './update';
 
 // The scale and binding subresources: small views onto one field of their parent.
@@ -39,7 +40,7 @@ export async function writeScale(store: ObjectStore, req: ResourceRequest, ctx: 
         throw Errors.invalid('Scale', 'autoscaling', req.name!, [{ reason: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0` }]);
       }
       const pinned = scale.metadata.resourceVersion !== current.metadata.resourceVersion ? scale.metadata.resourceVersion : undefined;
-      return { ...current, metadata: { ...current.metadata, resourceVersion: pinned }, spec: { ...(current.spec as object), replicas } };
+      return { ...withPin(current, pinned), spec: { ...(current.spec as object), replicas } };
     },
     { type: 'Scaled' },
   );
@@ -62,7 +63,7 @@ export async function bind(store: ObjectStore, req: ResourceRequest, body: unkno
       if (spec.nodeName) throw Errors.conflict('pods', '', req.name!, `pod ${req.name} is already assigned to node "${spec.nodeName}"`);
       const status = (current.status ?? {}) as { conditions?: { type: string }[] };
       const conditions = [...(status.conditions ?? []).filter((c) => c.type !== 'PodScheduled'), { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }];
-      return { ...current, metadata: { ...current.metadata, resourceVersion: undefined }, spec: { ...spec, nodeName: node }, status: { ...status, conditions } };
+      return { ...withPin(current, undefined), spec: { ...spec, nodeName: node }, status: { ...status, conditions } };
     },
     { type: 'Bound', raw: true },
   );

@@ -1,16 +1,18 @@
 import { Errors } from '@keelson/apimachinery';
 import { parseAllDocuments } from 'yaml';
+import { decodeProtobufObject, PROTOBUF_CONTENT_TYPE } from './protobuf';
 
-// Request bodies: JSON, or YAML where Kubernetes accepts it (application/yaml, apply patches).
+// Request bodies: JSON, YAML where Kubernetes accepts it (application/yaml, apply patches), and
+// Kubernetes' protobuf, which kubectl's typed commands send (decoded to the JSON shape).
 // Malformed input is a 400 with the parser's own words, never a crash.
 
 export function decodeBody(raw: Buffer | undefined, contentType: string | undefined): unknown {
   if (!raw || raw.length === 0) return undefined;
   const type = (contentType ?? 'application/json').split(';')[0].trim().toLowerCase();
+  if (type === PROTOBUF_CONTENT_TYPE) return decodeProtobufObject(raw);
   const text = raw.toString('utf8');
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml' || type === 'text/yaml') return parseYaml(text);
   if (type === 'application/json' || type.endsWith('+json') || type === '*/*' || type === '') return parseJson(text);
-  if (type === 'application/vnd.kubernetes.protobuf') throw Errors.unsupportedMediaType(type);
   throw Errors.unsupportedMediaType(type);
 }
 
