@@ -1,0 +1,158 @@
+// The overlay benchmark: pod-to-pod TCP throughput and round-trip latency between two pods on
+// two node namespaces, over three paths between the very same pod namespaces:
+//   overlay  — pod → cni0 → flannel.1 (VXLAN, UDP 8472) → eth0 → underlay bridge → … → pod
+//   host-gw  — the same hops with plain routing over the underlay (route via the peer's eth0), no VXLAN
+//   direct   — a veth pair straight between the two pod namespaces (no node, no bridge)
+// and the ratios overlay/direct (the target: throughput ≥ 80 %) and overlay/host-gw (VXLAN's own cost).
+//
+//   npm run bench:overlay -- [--seconds=5] [--rounds=3] [--rtts=5000] [--size=64] [--json=<file>]
+//
+// Node namespaces keelson-node-231/-232 (libs/overlay's lab: real flannel.1, CNI bridge plugin).
+// The traffic is a small Node TCP sender/receiver run in the pod namespaces with `ip netns exec`,
+// so it never leaves them. Modes are interleaved round by round so machine load hits all alike.
+// Everything is removed at the end, on error and on Ctrl-C. Needs root.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { linkCounters, nodeExec } from '@keelson/overlay';
+import { startOverlayLab, type OverlayLab } from '@keelson/overlay/src/lab/overlay-lab';
+
+const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rtts: { type: 'string', default: '5000' }, size: { type: 'string', default: '64' }, json: { type: 'string' } } });
+const SECONDS = Number(flags.seconds);
+const ROUNDS = Number(flags.rounds);
+const RTTS = Number(flags.rtts);
+const SIZE = Number(flags.size);
+// Node numbers no suite or other bench uses (libs/proxy's e2e has 43; node-agent 7, runtime 9, bench:node 8).
+const NODES = [231, 232];
+const SINK_PORT = 5201;
+const ECHO_PORT = 5202;
+const DIRECT = { a: 'ovl-direct-a', b: 'ovl-direct-b', aIP: '192.168.251.1', bIP: '192.168.251.2' };
+const MODES = ['overlay', 'host-gw', 'direct'] as const;
+type Mode = (typeof MODES)[number];
+
+// The receiver: `sink` counts bytes per connection and prints {bytes, seconds} when the sender
+// ends (timed from its first byte); `echo` sends every byte back.
+const SERVER = `const net=require('net');const [port,mode]=process.argv.slice(1);
+net.createServer((s)=>{s.setNoDelay(true);if(mode==='echo'){s.pipe(s);return;}
+let bytes=0,t0=0n;s.on('data',(c)=>{if(!t0)t0=process.hrtime.bigint();bytes+=c.length;});
+s.on('end',()=>{process.stdout.write(JSON.stringify({bytes,seconds:Number(process.hrtime.bigint()-t0)/1e9})+'\\n');s.end();});
+}).listen(Number(port),'0.0.0.0',()=>process.stdout.write('listening\\n'));`;
+
+// The sender: 128 KiB writes for `seconds`, respecting backpressure.
+const SENDER = `const net=require('net');const [host,port,seconds]=process.argv.slice(1);const buf=Buffer.alloc(131072,1);
+const s=net.connect(Number(port),host,()=>{const end=Date.now()+Number(seconds)*1000;
+const pump=()=>{while(Date.now()<end){if(!s.write(buf)){s.once('drain',pump);return;}}s.end();};pump();});
+s.on('close',()=>process.exit(0));s.on('error',(e)=>{console.error(e.message);process.exit(1);});`;
+
+// Ping-pong of `size`-byte messages; the first 10 % are warm-up. Prints percentiles in µs.
+const PINGER = `const net=require('net');const [host,port,count,size]=process.argv.slice(1).map((x,i)=>i?Number(x):x);
+const msg=Buffer.alloc(size,7);const rtts=[];let got=0,t0=0n;const warm=Math.floor(count/10);
+const s=net.connect(port,host,()=>{s.setNoDelay(true);send();});
+const send=()=>{got=0;t0=process.hrtime.bigint();s.write(msg);};
+s.on('data',(c)=>{got+=c.length;if(got<size)return;rtts.push(Number(process.hrtime.bigint()-t0)/1e3);
+if(rtts.length<count+warm)return send();const r=rtts.slice(warm).sort((a,b)=>a-b);const p=(q)=>r[Math.min(r.length-1,Math.ceil(q*r.length)-1)];
+console.log(JSON.stringify({p50:p(0.5),p99:p(0.99),mean:r.reduce((a,b)=>a+b,0)/r.length}));s.end();});`;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const step = (what: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${what}`);
+
+let lab: OverlayLab | undefined;
+const children: ChildProcess[] = [];
+async function cleanup(): Promise<void> {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  await lab?.stop();
+  lab = undefined;
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
+
+/** Starts a server in a namespace and resolves once it listens; its stdout lines are queued. */
+async function server(ns: string, port: number, mode: 'sink' | 'echo'): Promise<() => Promise<string>> {
+  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', SERVER, '--', String(port), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  children.push(child);
+  const lines: string[] = [];
+  const waiters: ((l: string) => void)[] = [];
+  createInterface({ input: child.stdout! }).on('line', (l) => (waiters.length ? waiters.shift()!(l) : lines.push(l)));
+  const next = () => new Promise<string>((resolve) => (lines.length ? resolve(lines.shift()!) : waiters.push(resolve)));
+  if ((await next()) !== 'listening') throw new Error(`${mode} server did not start`);
+  return next;
+}
+
+async function client(ns: string, code: string, args: (string | number)[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code, '--', ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    let out = '';
+    child.stdout!.on('data', (c: Buffer) => (out += c));
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`client exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  step(`setting up node namespaces ${NODES.join(', ')} with flannel.1 and one pod each`);
+  lab = await startOverlayLab(NODES);
+  const [a, b] = lab.nodes;
+  await nodeExec(undefined, 'ip', ['link', 'add', DIRECT.a, 'netns', a.pod.ns, 'mtu', '1450', 'type', 'veth', 'peer', 'name', DIRECT.b, 'netns', b.pod.ns, 'mtu', '1450']);
+  await nodeExec(a.pod.ns, 'ip', ['addr', 'add', `${DIRECT.aIP}/30`, 'dev', DIRECT.a]);
+  await nodeExec(b.pod.ns, 'ip', ['addr', 'add', `${DIRECT.bIP}/30`, 'dev', DIRECT.b]);
+  await nodeExec(a.pod.ns, 'ip', ['link', 'set', DIRECT.a, 'up']);
+  await nodeExec(b.pod.ns, 'ip', ['link', 'set', DIRECT.b, 'up']);
+
+  const sinkLine = await server(b.pod.ns, SINK_PORT, 'sink');
+  await server(b.pod.ns, ECHO_PORT, 'echo');
+
+  /** Routes the pods' traffic for `mode`: flannel.1 (what reconcilePeers keeps) or the underlay. */
+  async function route(mode: Mode): Promise<string> {
+    if (mode === 'direct') return DIRECT.bIP;
+    if (mode === 'overlay') await lab!.syncPeers();
+    else for (const [x, y] of [[a, b], [b, a]]) await nodeExec(x.namespace.name, 'ip', ['route', 'replace', y.podCIDR, 'via', y.namespace.address, 'dev', 'eth0']);
+    return b.pod.ip;
+  }
+
+  const results: Record<Mode, { gbits: number[]; p50: number[]; p99: number[]; vxlanTxMB: number[]; vxlanPkt: number[] }> = Object.fromEntries(MODES.map((m) => [m, { gbits: [], p50: [], p99: [], vxlanTxMB: [], vxlanPkt: [] }])) as never;
+  const loads: number[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const mode of MODES) {
+      const host = await route(mode);
+      const before = await linkCounters(a.namespace.name);
+      await client(a.pod.ns, SENDER, [host, SINK_PORT, SECONDS]);
+      const { bytes, seconds } = JSON.parse(await sinkLine()) as { bytes: number; seconds: number };
+      const lat = JSON.parse(await client(a.pod.ns, PINGER, [host, ECHO_PORT, RTTS, SIZE])) as { p50: number; p99: number };
+      const after = await linkCounters(a.namespace.name);
+      const r = results[mode];
+      r.gbits.push((bytes * 8) / seconds / 1e9);
+      r.p50.push(lat.p50);
+      r.p99.push(lat.p99);
+      r.vxlanTxMB.push((after.txBytes - before.txBytes) / 2 ** 20);
+      // Bytes per packet counted on flannel.1: ~64 KiB means GSO super-packets cross it unsegmented.
+      r.vxlanPkt.push(after.txPackets > before.txPackets ? (after.txBytes - before.txBytes) / (after.txPackets - before.txPackets) : 0);
+      loads.push(loadavg()[0]);
+      step(`round ${round} ${mode.padEnd(7)} ${r.gbits.at(-1)!.toFixed(2)} Gbit/s, RTT p50 ${lat.p50.toFixed(0)} µs p99 ${lat.p99.toFixed(0)} µs, flannel.1 TX ${r.vxlanTxMB.at(-1)!.toFixed(0)} MiB in ${r.vxlanPkt.at(-1)!.toFixed(0)}-byte packets`);
+    }
+  }
+
+  const m = (mode: Mode) => ({ gbits: median(results[mode].gbits), p50: median(results[mode].p50), p99: median(results[mode].p99), vxlanTxMB: median(results[mode].vxlanTxMB) });
+  const summary = Object.fromEntries(MODES.map((mode) => [mode, m(mode)])) as Record<Mode, ReturnType<typeof m>>;
+  const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
+  console.log(`\nPod-to-pod over the overlay vs without it (median of ${ROUNDS} rounds; ${SECONDS} s single TCP stream; ${RTTS} × ${SIZE}-byte ping-pongs; load avg ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)})`);
+  console.log('| path    | throughput Gbit/s | RTT p50 µs | RTT p99 µs | flannel.1 TX MiB | throughput vs direct | p50 RTT vs direct |');
+  console.log('|---------|------------------:|-----------:|-----------:|-----------------:|---------------------:|------------------:|');
+  for (const mode of MODES) {
+    const s = summary[mode];
+    console.log(`| ${mode.padEnd(7)} | ${s.gbits.toFixed(2).padStart(17)} | ${s.p50.toFixed(0).padStart(10)} | ${s.p99.toFixed(0).padStart(10)} | ${s.vxlanTxMB.toFixed(0).padStart(16)} | ${pct(s.gbits / summary.direct.gbits).padStart(20)} | ${(s.p50 / summary.direct.p50).toFixed(2).padStart(16)}× |`);
+  }
+  // Paired per round as well: the modes of one round ran seconds apart, so load drift between
+  // rounds cancels out of these ratios better than out of the ratio of medians.
+  const paired = (x: Mode, y: Mode) => median(results[x].gbits.map((g, i) => g / results[y].gbits[i]));
+  const ratio = summary.overlay.gbits / summary.direct.gbits;
+  console.log(`\noverlay/direct throughput ${pct(ratio)} (median of per-round ratios ${pct(paired('overlay', 'direct'))}; target ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}); overlay/host-gw ${pct(summary.overlay.gbits / summary['host-gw'].gbits)} (per-round ${pct(paired('overlay', 'host-gw'))})`);
+  if (flags.json) writeFileSync(flags.json, JSON.stringify({ flags, results, summary, loads }, null, 2));
+}
+
+main()
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  })
+  .finally(cleanup);
