@@ -10,7 +10,7 @@ const base = {
 };
 module.exports = {
   projects: [
-    { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'] },
+    { ...base, displayName: 'unit', testMatch: ['**/*.spec.ts'], testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.e2e\\.spec\\.ts$', '/node_modules/'], setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-unit.ts'] },
     { ...base, displayName: 'int', testMatch: ['**/*.int.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-int.ts'] },
     { ...base, displayName: 'e2e', testMatch: ['**/*.e2e.spec.ts'], globalSetup: '<rootDir>/tools/testing/global-setup-e2e.ts', globalTeardown: '<rootDir>/tools/testing/global-teardown-e2e.ts', setupFilesAfterEnv: ['<rootDir>/tools/testing/timeout-e2e.ts'] },
   ],
