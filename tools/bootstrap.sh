@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 # Debian packages Keelson runs on. nats-server and postgresql are started by @keelson/local as
 # our own child processes on our own ports; their packaged services are never used.
-DEBIAN_PACKAGES=(nats-server postgresql iproute2 iptables docker.io busybox-static containernetworking-plugins nginx)
+DEBIAN_PACKAGES=(nats-server postgresql iproute2 iptables nftables docker.io busybox-static containernetworking-plugins nginx)
 
 log() { printf 'keelson: %s\n' "$*" >&2; }
 

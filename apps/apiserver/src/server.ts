@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Api, createHttpHandler, transportErrorStatus } from '@keelson/apiserver';
+import { Api, createHttpHandler, createUpgradeHandler, transportErrorStatus } from '@keelson/apiserver';
 import { ApiServerModule } from './app.module';
 import type { ApiServerConfig } from './config';
 
@@ -42,6 +42,8 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
       },
     });
   }
+  // exec, attach and port-forward arrive as upgrades, which Fastify's routes never see
+  app.getHttpServer().on('upgrade', createUpgradeHandler(app.get(Api).store));
   if (config.internalApi) {
     app.connectMicroservice<MicroserviceOptions>({ transport: Transport.NATS, options: { servers: [config.natsUrl], queue: 'keelson-apiserver' } });
     await app.startAllMicroservices();

@@ -3,6 +3,7 @@
 // worker per pod, Docker events as the PLEG, eviction, and the kubelet-port HTTP server.
 // Stopping it leaves the pods running, as a kubelet restart does; the next start finds them
 // by their labels and carries on.
+import { mountKubeletHandlers } from '@keelson/streaming';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cpus } from 'node:os';
@@ -47,6 +48,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     closers.push(() => api.close());
 
     const http = new AgentHttpServer();
+    // kubectl logs / exec / port-forward arrive here through the apiserver's proxy.
+    mountKubeletHandlers(http, runtime);
     const kubeletPort = await http.listen(config.port);
     closers.push(() => http.close());
 

@@ -9,6 +9,7 @@ import type { WatchEvent } from '../handlers/watch';
 import { isTrue, resolveRequest, type ResourceRequest } from '../request-info';
 import { decodeBody } from './body';
 import { negotiate, type Representation } from './negotiate';
+import { isNodeSubresource, proxyPodRequest } from './proxy';
 import { nonResource } from './non-resource';
 
 // The Kubernetes REST front door on plain Node request/response objects (the Nest app hands
@@ -37,6 +38,8 @@ export function createHttpHandler(api: Api, opts: HttpOptions = {}) {
         sendStatus(res, new StatusError(404, 'NotFound', 'the server could not find the requested resource').toStatus());
         return;
       }
+      // pods/log, exec, attach, portforward: answered by the pod's node agent
+      if (isNodeSubresource(rr)) return await proxyPodRequest(api.store, rr, query, req, res);
       const rep = negotiate(req.headers.accept, query);
       const ctx = contextOf(req, query, opts);
       if (rr.verb === 'watch') return await streamWatch(api, rr, query, rep, req, res);

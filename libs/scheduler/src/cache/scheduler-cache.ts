@@ -1,8 +1,9 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import { nodeInfoOf } from '../framework/info';
 import type { NodeInfo, PodInfo } from '../framework/types';
+import { AffinityIndex } from './affinity-index';
 import { ClusterObjectStore } from './cluster-objects';
-import { FrozenSnapshot, indexNodes } from './snapshot';
+import { affinityPositions, FrozenSnapshot, indexNodes, podsWithAffinityOf, podsWithRequiredAntiAffinityOf, type AffinityPositions } from './snapshot';
 
 // Kubernetes' scheduler cache (pkg/scheduler/internal/cache/cache.go): what is on each node,
 // including pods the scheduler has decided on but whose binding the log does not show yet.
@@ -14,9 +15,14 @@ import { FrozenSnapshot, indexNodes } from './snapshot';
 // an assumed pod never confirmed expires TTL after its binding finished.
 //
 // Copy-on-write: a node's NodeInfo is rebuilt (a new object) only when a snapshot is taken
-// after the node changed; NodeInfos already handed out are never touched.
+// after the node changed; NodeInfos already handed out are never touched. As UpdateSnapshot,
+// the lists of nodes holding pods with affinity are redone only when a changed node joins or
+// leaves one, and image counts only when a Node object (hence its images) changed.
 
 export const ASSUMED_POD_TTL_MS = 30_000;
+
+const hasAffinity = (n: NodeInfo) => podsWithAffinityOf(n).length > 0;
+const hasAntiAffinity = (n: NodeInfo) => podsWithRequiredAntiAffinityOf(n).length > 0;
 
 interface PodState {
   podInfo: PodInfo;
@@ -55,6 +61,9 @@ export class SchedulerCache extends ClusterObjectStore {
   private last?: FrozenSnapshot;
   /** the ClusterObjects the last snapshot holds; a new one means namespaces/PVCs/… changed */
   private lastObjects?: unknown;
+  private lastPositions?: AffinityPositions;
+  private lastImageCounts?: Map<string, number>;
+  private readonly affinityIndex = new AffinityIndex();
 
   constructor(options: SchedulerCacheOptions) {
     super();
@@ -166,6 +175,8 @@ export class SchedulerCache extends ClusterObjectStore {
     if (this.last && this.dirty.size === 0 && !this.nodeSetChanged && objects === this.lastObjects) return this.last;
     let nodes: NodeInfo[];
     let index: ReadonlyMap<string, number>;
+    let positions: AffinityPositions | undefined;
+    let imageCounts: Map<string, number> | undefined;
     if (!this.last || this.nodeSetChanged) {
       nodes = [];
       for (const [name, state] of this.nodes) if (state.node) nodes.push(this.materialize(name, state));
@@ -173,22 +184,31 @@ export class SchedulerCache extends ClusterObjectStore {
     } else {
       nodes = this.last.nodes.slice();
       index = this.last.index;
+      positions = this.lastPositions;
+      imageCounts = this.lastImageCounts;
       for (const name of this.dirty) {
         const i = index.get(name);
         const state = this.nodes.get(name);
-        if (i !== undefined && state) nodes[i] = this.materialize(name, state);
+        if (i === undefined || !state) continue;
+        const before = nodes[i];
+        const after = this.materialize(name, state);
+        nodes[i] = after;
+        if (before.images !== after.images) imageCounts = undefined;
+        if (hasAffinity(before) !== hasAffinity(after) || hasAntiAffinity(before) !== hasAntiAffinity(after)) positions = undefined;
       }
     }
     this.dirty.clear();
     this.nodeSetChanged = false;
     this.lastObjects = objects;
-    this.last = new FrozenSnapshot(nodes, index, objects, this.generation);
+    this.lastPositions = positions ??= affinityPositions(nodes);
+    this.lastImageCounts = imageCounts ??= new Map();
+    this.last = new FrozenSnapshot(nodes, index, objects, this.generation, positions, imageCounts, this.affinityIndex);
     return this.last;
   }
 
   private materialize(name: string, state: NodeState): NodeInfo {
     if (!state.info || state.infoGeneration !== state.generation) {
-      state.info = nodeInfoOf(state.node as KubeObject, [...state.pods.values()]);
+      state.info = nodeInfoOf(state.node as KubeObject, [...state.pods.values()], state.info);
       state.infoGeneration = state.generation;
     }
     return state.info;
@@ -205,11 +225,13 @@ export class SchedulerCache extends ClusterObjectStore {
 
   private touch(name: string, state: NodeState): void {
     state.generation = ++this.generation;
+    this.affinityIndex.generation = this.generation;
     this.dirty.add(name);
   }
 
   private attach(pod: PodState): void {
     this.pods.set(pod.podInfo.key, pod);
+    this.affinityIndex.add(pod.podInfo, pod.nodeName);
     const state = this.nodeState(pod.nodeName);
     state.pods.set(pod.podInfo.key, pod.podInfo);
     this.touch(pod.nodeName, state);
@@ -217,6 +239,7 @@ export class SchedulerCache extends ClusterObjectStore {
 
   private detach(pod: PodState): void {
     this.pods.delete(pod.podInfo.key);
+    this.affinityIndex.remove(pod.podInfo);
     const state = this.nodes.get(pod.nodeName);
     if (!state) return;
     state.pods.delete(pod.podInfo.key);

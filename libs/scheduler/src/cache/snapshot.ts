@@ -1,9 +1,12 @@
 import type { KubeObject } from '@keelson/apimachinery';
+import { affinityFlagsOf } from '../framework/info';
 import type { NodeInfo, PodInfo, Snapshot } from '../framework/types';
+import type { AffinityIndex } from './affinity-index';
 
 // A Snapshot is frozen for a scheduling cycle. Building one must stay cheap at thousands of
-// nodes, so the parts only some plugins read (podsOnNodes) are computed on first use, and the
-// index name → position is shared between snapshots while the set of nodes stays the same.
+// nodes, so the parts only some plugins read (podsOnNodes) are computed on first use, and what
+// depends only on which nodes there are — the index name → position, the positions of nodes
+// holding pods with affinity, the image counts — is shared between snapshots until it changes.
 
 export interface ClusterObjects {
   readonly namespaces: ReadonlyMap<string, Readonly<Record<string, string>>>;
@@ -14,8 +17,31 @@ export interface ClusterObjects {
 
 export const NO_CLUSTER_OBJECTS: ClusterObjects = { namespaces: new Map(), pvcs: new Map(), pvs: [], storageClasses: new Map() };
 
+/** A node's pods with pod (anti-)affinity, whether or not its NodeInfo carries the lists. */
+export const podsWithAffinityOf = (node: NodeInfo): readonly PodInfo[] => node.podsWithAffinity ?? node.pods.filter((p) => affinityFlagsOf(p).withAffinity);
+export const podsWithRequiredAntiAffinityOf = (node: NodeInfo): readonly PodInfo[] =>
+  node.podsWithRequiredAntiAffinity ?? node.pods.filter((p) => affinityFlagsOf(p).withRequiredAntiAffinity);
+
+/** Positions in `nodes` of the nodes with pods with affinity / required anti-affinity, in node order. */
+export interface AffinityPositions {
+  readonly withAffinity: readonly number[];
+  readonly withRequiredAntiAffinity: readonly number[];
+}
+
+export function affinityPositions(nodes: readonly NodeInfo[]): AffinityPositions {
+  const withAffinity: number[] = [];
+  const withRequiredAntiAffinity: number[] = [];
+  for (let i = 0; i < nodes.length; i++) {
+    if (podsWithAffinityOf(nodes[i]).length) withAffinity.push(i);
+    if (podsWithRequiredAntiAffinityOf(nodes[i]).length) withRequiredAntiAffinity.push(i);
+  }
+  return { withAffinity, withRequiredAntiAffinity };
+}
+
 export class FrozenSnapshot implements Snapshot {
   private pairs?: readonly { pod: PodInfo; node: NodeInfo }[];
+  private affinityList?: readonly NodeInfo[];
+  private antiAffinityList?: readonly NodeInfo[];
 
   constructor(
     readonly nodes: readonly NodeInfo[],
@@ -24,7 +50,35 @@ export class FrozenSnapshot implements Snapshot {
     private readonly objects: ClusterObjects,
     /** the cache generation this snapshot reflects */
     readonly generation = 0,
+    /** computed from `nodes` when not given */
+    readonly positions: AffinityPositions = affinityPositions(nodes),
+    /** image → nodes holding it, filled on demand; shared by snapshots whose nodes hold the same images */
+    private readonly imageCounts = new Map<string, number>(),
+    private readonly index_?: AffinityIndex,
   ) {}
+
+  /** the cache's index, as long as the cache has not moved past this snapshot */
+  get affinityIndex(): AffinityIndex | undefined {
+    return this.index_ && this.index_.generation === this.generation ? this.index_ : undefined;
+  }
+
+  get havePodsWithAffinity(): readonly NodeInfo[] {
+    return (this.affinityList ??= this.positions.withAffinity.map((i) => this.nodes[i]));
+  }
+
+  get havePodsWithRequiredAntiAffinity(): readonly NodeInfo[] {
+    return (this.antiAffinityList ??= this.positions.withRequiredAntiAffinity.map((i) => this.nodes[i]));
+  }
+
+  imageNodeCount(image: string): number {
+    let n = this.imageCounts.get(image);
+    if (n === undefined) {
+      n = 0;
+      for (const node of this.nodes) if (node.images.has(image)) n++;
+      this.imageCounts.set(image, n);
+    }
+    return n;
+  }
 
   nodeInfo(name: string): NodeInfo | undefined {
     const i = this.index.get(name);
@@ -66,6 +120,7 @@ export function snapshotOf(nodes: readonly NodeInfo[], objects: Partial<ClusterO
 export function withNodeInfos(base: Snapshot, replaced: ReadonlyMap<string, NodeInfo>): Snapshot {
   let nodes: readonly NodeInfo[] | undefined;
   let pairs: readonly { pod: PodInfo; node: NodeInfo }[] | undefined;
+  let positions: AffinityPositions | undefined;
   const view: Snapshot = {
     get nodes() {
       return (nodes ??= base.nodes.map((n) => replaced.get(n.name) ?? n));
@@ -74,6 +129,16 @@ export function withNodeInfos(base: Snapshot, replaced: ReadonlyMap<string, Node
     get podsOnNodes() {
       return (pairs ??= view.nodes.flatMap((node) => node.pods.map((pod) => ({ pod, node }))));
     },
+    get havePodsWithAffinity() {
+      positions ??= affinityPositions(view.nodes);
+      return positions.withAffinity.map((i) => view.nodes[i]);
+    },
+    get havePodsWithRequiredAntiAffinity() {
+      positions ??= affinityPositions(view.nodes);
+      return positions.withRequiredAntiAffinity.map((i) => view.nodes[i]);
+    },
+    // nominated pods and removed victims leave the nodes' images as they are
+    imageNodeCount: (image) => base.imageNodeCount?.(image) ?? view.nodes.filter((n) => n.images.has(image)).length,
     namespaces: base.namespaces,
     pvcs: base.pvcs,
     pvs: base.pvs,

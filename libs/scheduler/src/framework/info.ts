@@ -1,6 +1,6 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import { milliValue, parseQuantity } from '@keelson/admission';
-import type { NodeInfo, PodInfo, ResourceList, Taint } from './types';
+import type { NodeInfo, PodInfo, ResourceList, Taint, Toleration } from './types';
 
 // PodInfo / NodeInfo built from stored objects, as the scheduler cache does
 // (pkg/scheduler/framework/types.go, k8s.io/component-helpers/resource.PodRequests).
@@ -33,7 +33,7 @@ export function parseResourceList(list: unknown): ResourceList {
 }
 
 function addInto(into: ResourceList, add: Readonly<ResourceList>): void {
-  for (const [k, v] of Object.entries(add)) into[k] = (into[k] ?? 0) + v;
+  for (const k in add) into[k] = (into[k] ?? 0) + add[k];
 }
 
 function maxInto(into: ResourceList, other: Readonly<ResourceList>): void {
@@ -73,6 +73,63 @@ export function computePodResourceRequest(spec: Json): ResourceList {
   return reqs;
 }
 
+/** Kubernetes' `schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`: what scoring assumes for a container asking nothing. */
+export const DEFAULT_MILLI_CPU_REQUEST = 100;
+export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+
+export interface NonZeroRequests {
+  readonly cpu: number;
+  readonly memory: number;
+}
+
+function computeNonZeroRequests(spec: Json, requests: Readonly<ResourceList>): NonZeroRequests {
+  const containers = arr<Json>(spec.containers);
+  if (containers.length === 0) {
+    return { cpu: 'cpu' in requests ? requests.cpu : DEFAULT_MILLI_CPU_REQUEST, memory: 'memory' in requests ? requests.memory : DEFAULT_MEMORY_REQUEST };
+  }
+  const withDefaults = (c: Json): Json => {
+    const resources = (c.resources ?? {}) as Json;
+    const reqs = { cpu: `${DEFAULT_MILLI_CPU_REQUEST}m`, memory: DEFAULT_MEMORY_REQUEST, ...((resources.requests ?? {}) as Json) };
+    return { ...c, resources: { ...resources, requests: reqs } };
+  };
+  const r = computePodResourceRequest({ ...spec, containers: containers.map(withDefaults), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
+  return { cpu: r.cpu ?? 0, memory: r.memory ?? 0 };
+}
+
+const nonZeroByPod = new WeakMap<PodInfo, NonZeroRequests>();
+
+/**
+ * The pod's requests with every container that asks no cpu (memory) counted at 100m (200 Mi) —
+ * `resource.PodRequests` with `NonMissingContainerRequests`. Without this, pods that request
+ * nothing would all land on one node. Pods without a container list (test literals) count as one
+ * container holding `requests`. Precomputed by podInfoOf.
+ */
+export function nonZeroRequests(pod: PodInfo): NonZeroRequests {
+  if (pod.nonZeroRequests) return pod.nonZeroRequests;
+  let cached = nonZeroByPod.get(pod);
+  if (!cached) nonZeroByPod.set(pod, (cached = computeNonZeroRequests(obj(pod.pod.spec), pod.requests)));
+  return cached;
+}
+
+const nonZeroByNode = new WeakMap<NodeInfo, NonZeroRequests>();
+
+/** Σ nonZeroRequests over the node's pods (Kubernetes' NodeInfo.NonZeroRequested); precomputed by nodeInfoOf. */
+export function nodeNonZeroRequested(node: NodeInfo): NonZeroRequests {
+  if (node.nonZeroRequested) return node.nonZeroRequested;
+  let cached = nonZeroByNode.get(node);
+  if (!cached) {
+    let cpu = 0;
+    let memory = 0;
+    for (const p of node.pods) {
+      const r = nonZeroRequests(p);
+      cpu += r.cpu;
+      memory += r.memory;
+    }
+    nonZeroByNode.set(node, (cached = { cpu, memory }));
+  }
+  return cached;
+}
+
 /** hostPorts of the pod's containers, with Kubernetes' defaults (TCP, 0.0.0.0). */
 export function hostPortsOf(spec: Json): HostPort[] {
   const ports: HostPort[] = [];
@@ -85,8 +142,18 @@ export function hostPortsOf(spec: Json): HostPort[] {
   return ports;
 }
 
+type PodAffinitySpec = { podAffinity?: unknown; podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown[] } };
+
+/** Whether a pod has pod (anti-)affinity of any kind, and required anti-affinity terms: from PodInfo when precomputed, else its spec. */
+export function affinityFlagsOf(p: PodInfo): { withAffinity: boolean; withRequiredAntiAffinity: boolean } {
+  if (p.withAffinity !== undefined && p.withRequiredAntiAffinity !== undefined) return { withAffinity: p.withAffinity, withRequiredAntiAffinity: p.withRequiredAntiAffinity };
+  const a = obj(obj(p.pod.spec).affinity) as PodAffinitySpec;
+  return { withAffinity: !!(a.podAffinity || a.podAntiAffinity), withRequiredAntiAffinity: arr(a.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).length > 0 };
+}
+
 export function podInfoOf(pod: KubeObject): PodInfo {
   const spec = obj(pod.spec);
+  const affinity = obj(spec.affinity) as PodAffinitySpec;
   const namespace = pod.metadata.namespace ?? 'default';
   const requests = computePodResourceRequest(spec);
   requests.pods = 1;
@@ -101,18 +168,20 @@ export function podInfoOf(pod: KubeObject): PodInfo {
     priority: typeof spec.priority === 'number' ? spec.priority : 0,
     hostPorts: hostPortsOf(spec),
     ...(nodeName !== undefined ? { nodeName } : {}),
+    tolerations: arr<Toleration>(spec.tolerations),
+    withAffinity: !!(affinity.podAffinity || affinity.podAntiAffinity),
+    withRequiredAntiAffinity: arr(affinity.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution).length > 0,
+    // from the containers; without any (a test literal) it follows `requests`, so stays unset
+    ...(arr(spec.containers).length ? { nonZeroRequests: computeNonZeroRequests(spec, requests) } : {}),
   };
 }
 
-export function nodeInfoOf(node: KubeObject, pods: PodInfo[]): NodeInfo {
+/** The parts of a NodeInfo that come from the Node object alone. */
+type NodeParts = Pick<NodeInfo, 'node' | 'name' | 'labels' | 'taints' | 'unschedulable' | 'allocatable' | 'images'>;
+
+function nodePartsOf(node: KubeObject): NodeParts {
   const spec = obj(node.spec);
   const status = obj(node.status);
-  const requested: ResourceList = {};
-  const usedPorts: HostPort[] = [];
-  for (const p of pods) {
-    addInto(requested, p.requests);
-    usedPorts.push(...p.hostPorts);
-  }
   const images = new Map<string, number>();
   for (const image of arr<{ names?: string[]; sizeBytes?: number }>(status.images)) {
     for (const name of image.names ?? []) images.set(name, image.sizeBytes ?? 0);
@@ -124,9 +193,46 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[]): NodeInfo {
     taints: arr<Taint>(spec.taints),
     unschedulable: spec.unschedulable === true,
     allocatable: parseResourceList(status.allocatable),
+    images,
+  };
+}
+
+/**
+ * The node with these pods on it. `previous`, an earlier NodeInfo of the same node, lends the
+ * parts parsed from the Node object when that object is unchanged — the scheduler cache rebuilds
+ * a node's NodeInfo every time a pod lands on it, and the Node itself rarely changes.
+ */
+export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInfo): NodeInfo {
+  const parts: NodeParts = previous && previous.node === node ? previous : nodePartsOf(node);
+  const requested: ResourceList = {};
+  const usedPorts: HostPort[] = [];
+  const podsWithAffinity: PodInfo[] = [];
+  const podsWithRequiredAntiAffinity: PodInfo[] = [];
+  let nonZeroCpu = 0;
+  let nonZeroMemory = 0;
+  for (const p of pods) {
+    addInto(requested, p.requests);
+    const nonZero = nonZeroRequests(p);
+    nonZeroCpu += nonZero.cpu;
+    nonZeroMemory += nonZero.memory;
+    for (const port of p.hostPorts) usedPorts.push(port);
+    const flags = affinityFlagsOf(p);
+    if (flags.withAffinity) podsWithAffinity.push(p);
+    if (flags.withRequiredAntiAffinity) podsWithRequiredAntiAffinity.push(p);
+  }
+  return {
+    node,
+    name: parts.name,
+    labels: parts.labels,
+    taints: parts.taints,
+    unschedulable: parts.unschedulable,
+    allocatable: parts.allocatable,
     requested,
     pods,
     usedPorts,
-    images,
+    images: parts.images,
+    podsWithAffinity,
+    podsWithRequiredAntiAffinity,
+    nonZeroRequested: { cpu: nonZeroCpu, memory: nonZeroMemory },
   };
 }

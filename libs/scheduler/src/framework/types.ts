@@ -1,4 +1,5 @@
 import type { KubeObject } from '@keelson/apimachinery';
+import type { AffinityIndex } from '../cache/affinity-index';
 
 // The scheduling framework's shapes, after Kubernetes' (pkg/scheduler/framework): a plugin is
 // a name plus pure functions for the extension points it implements. The cycle runs
@@ -34,6 +35,16 @@ export interface PodInfo {
   /** hostPorts the pod binds: protocol/hostIP/port */
   readonly hostPorts: readonly { protocol: string; hostIP: string; port: number }[];
   readonly nodeName?: string;
+  // Precomputed by podInfoOf (Kubernetes' PodInfo keeps RequiredAffinityTerms etc.), so the
+  // hot loops never reparse a spec. Optional: a PodInfo literal without them is parsed on demand.
+  /** spec.tolerations */
+  readonly tolerations?: readonly Toleration[];
+  /** the pod has any pod affinity or anti-affinity, required or preferred (NodeInfo.PodsWithAffinity) */
+  readonly withAffinity?: boolean;
+  /** the pod has required pod anti-affinity terms (NodeInfo.PodsWithRequiredAntiAffinity) */
+  readonly withRequiredAntiAffinity?: boolean;
+  /** cpu/memory requests with containers asking none counted at 100m / 200 Mi, for scoring */
+  readonly nonZeroRequests?: { readonly cpu: number; readonly memory: number };
 }
 
 /** A node with what is already on it: the scheduler cache's unit. */
@@ -51,6 +62,12 @@ export interface NodeInfo {
   readonly usedPorts: readonly { protocol: string; hostIP: string; port: number }[];
   /** image name → size in bytes, from node.status.images */
   readonly images: ReadonlyMap<string, number>;
+  /** the pods with any pod (anti-)affinity; filled by nodeInfoOf, absent in hand-made literals */
+  readonly podsWithAffinity?: readonly PodInfo[];
+  /** the pods with required pod anti-affinity */
+  readonly podsWithRequiredAntiAffinity?: readonly PodInfo[];
+  /** Σ nonZeroRequests of the pods */
+  readonly nonZeroRequested?: { readonly cpu: number; readonly memory: number };
 }
 
 /** Everything a cycle may look at, frozen for the cycle: nodes, plus cluster objects some plugins need. */
@@ -64,6 +81,16 @@ export interface Snapshot {
   readonly pvcs: ReadonlyMap<string, KubeObject>;
   readonly pvs: readonly KubeObject[];
   readonly storageClasses: ReadonlyMap<string, KubeObject>;
+  // Kept by the scheduler cache from cycle to cycle (UpdateSnapshot's lists), so that plugins
+  // about pod affinity look at the few nodes that matter. Absent: plugins walk `nodes`.
+  /** nodes with at least one pod with pod (anti-)affinity (HavePodsWithAffinityNodeInfoList) */
+  readonly havePodsWithAffinity?: readonly NodeInfo[];
+  /** nodes with at least one pod with required anti-affinity (HavePodsWithRequiredAntiAffinityNodeInfoList) */
+  readonly havePodsWithRequiredAntiAffinity?: readonly NodeInfo[];
+  /** how many nodes hold an image (ImageLocality's spread) */
+  imageNodeCount?(image: string): number;
+  /** the cache's pod indexes, when they still reflect this snapshot */
+  readonly affinityIndex?: AffinityIndex;
 }
 
 export type Code = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';

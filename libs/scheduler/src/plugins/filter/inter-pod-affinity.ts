@@ -1,19 +1,28 @@
-import type { FilterPlugin, PluginContext, PodInfo, Snapshot, Status } from '../../framework/types';
+import type { IndexedTerm } from '../../cache/affinity-index';
+import type { FilterPlugin, NodeInfo, PluginContext, PodInfo, Snapshot, Status } from '../../framework/types';
+import type { Anchor } from './label-matcher';
 import { success, unresolvable, unschedulable } from '../../framework/types';
 import { podAffinityOf, resolveNamespaces, termMatches, TopologyCounts, type AffinityTerm } from './affinity-terms';
 import { candidateAntiTerms, candidatePods } from './pod-index';
 
-// InterPodAffinity (filter half). PreFilter walks the pods on nodes once and counts, per
-// topology domain (e.g. zone=a), the pods that the incoming pod's terms select and the
-// existing pods whose anti-affinity selects the incoming pod; Filter then only looks up the
-// node's own domains — O(topology keys) per node instead of O(pods). Within a node only the pods
-// a selector could match are looked at (pod-index.ts).
+// InterPodAffinity (filter half). PreFilter counts, per topology domain (e.g. zone=a), the
+// existing pods whose anti-affinity selects the incoming pod — walking only the nodes that hold
+// pods with required anti-affinity (the snapshot's list) — and, if the incoming pod has terms of
+// its own, the pods they select, over all nodes. Filter then only looks up the node's own
+// domains — O(topology keys) per node instead of O(pods). Within a node only the pods a selector
+// could match are looked at (pod-index.ts). A pod without terms in a cluster without
+// anti-affinity skips the plugin after one look at an empty list.
 
 export const ERR_REASON_AFFINITY = "node(s) didn't match pod affinity rules";
 export const ERR_REASON_ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
 export const ERR_REASON_EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
 
 const STATE_KEY = 'PreFilterInterPodAffinity';
+
+// shared by every rejected node, so a cycle's diagnosis holds references, not copies
+const REJECT_AFFINITY = unresolvable(ERR_REASON_AFFINITY);
+const REJECT_ANTI_AFFINITY = unschedulable(ERR_REASON_ANTI_AFFINITY);
+const REJECT_EXISTING_ANTI_AFFINITY = unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
 
 interface PreFilterState {
   readonly pod: PodInfo;
@@ -33,34 +42,70 @@ function matchesAll(terms: readonly AffinityTerm[], pod: PodInfo): boolean {
   return true;
 }
 
+/** Calls `visit` for every placed pod a selector with this anchor could match: from the cache's label index when current, else node by node. */
+function forCandidates(snapshot: Snapshot, anchor: Anchor | undefined, visit: (pod: PodInfo, node: NodeInfo) => void): void {
+  const index = snapshot.affinityIndex;
+  if (index && anchor) {
+    for (const value of anchor.values) {
+      for (const { pod, nodeName } of index.podsWithLabel(anchor.key, value).values()) {
+        const node = snapshot.nodeInfo(nodeName);
+        if (node) visit(pod, node);
+      }
+    }
+    return;
+  }
+  const nodes = snapshot.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    if (nodes[n].pods.length === 0) continue;
+    const candidates = candidatePods(nodes[n].pods, anchor);
+    for (let i = 0; i < candidates.length; i++) visit(candidates[i], nodes[n]);
+  }
+}
+
+/** Domains of existing pods whose required anti-affinity selects the incoming pod. */
+function existingAntiAffinity(snapshot: Snapshot, pod: PodInfo): TopologyCounts {
+  const counts = new TopologyCounts();
+  const nsLabels = snapshot.namespaces.get(pod.namespace) ?? {};
+  const index = snapshot.affinityIndex;
+  if (index) {
+    const visit = ({ term, nodeName }: IndexedTerm) => {
+      if (!termMatches(term, pod, nsLabels)) return;
+      const node = snapshot.nodeInfo(nodeName);
+      if (node) counts.add(node, term.topologyKey);
+    };
+    for (const key in pod.labels) for (const t of index.antiTermsAnchoredAt(key, pod.labels[key]).values()) visit(t);
+    for (const t of index.unanchoredAntiTerms.values()) visit(t);
+    return counts;
+  }
+  const labels = Object.entries(pod.labels);
+  const terms: AffinityTerm[] = [];
+  const withAnti = snapshot.havePodsWithRequiredAntiAffinity ?? snapshot.nodes;
+  for (let n = 0; n < withAnti.length; n++) {
+    const node = withAnti[n];
+    if (node.pods.length === 0) continue;
+    terms.length = 0;
+    candidateAntiTerms(node.pods, labels, terms);
+    for (let i = 0; i < terms.length; i++) if (termMatches(terms[i], pod, nsLabels)) counts.add(node, terms[i].topologyKey);
+  }
+  return counts;
+}
+
 function computeState(snapshot: Snapshot, pod: PodInfo): PreFilterState {
   const own = podAffinityOf(pod.pod);
   const required = own.required.map((t) => resolveNamespaces(t, snapshot.namespaces));
   const requiredAnti = own.requiredAnti.map((t) => resolveNamespaces(t, snapshot.namespaces));
-  const nsLabels = snapshot.namespaces.get(pod.namespace) ?? {};
-
-  const existingAntiAffinityCounts = new TopologyCounts();
+  const existingAntiAffinityCounts = existingAntiAffinity(snapshot, pod);
   const affinityCounts = new TopologyCounts();
   const antiAffinityCounts = new TopologyCounts();
-  const labels = Object.entries(pod.labels);
-  const terms: AffinityTerm[] = [];
-  const nodes = snapshot.nodes;
-  for (let n = 0; n < nodes.length; n++) {
-    const node = nodes[n];
-    const pods = node.pods;
-    if (pods.length === 0) continue;
-    terms.length = 0;
-    candidateAntiTerms(pods, labels, terms);
-    for (let i = 0; i < terms.length; i++) if (termMatches(terms[i], pod, nsLabels)) existingAntiAffinityCounts.add(node, terms[i].topologyKey);
-    if (required.length) {
-      const candidates = candidatePods(pods, required[0].anchor);
-      for (let i = 0; i < candidates.length; i++) if (matchesAll(required, candidates[i])) for (const t of required) affinityCounts.add(node, t.topologyKey);
-    }
-    for (let j = 0; j < requiredAnti.length; j++) {
-      const t = requiredAnti[j];
-      const candidates = candidatePods(pods, t.anchor);
-      for (let i = 0; i < candidates.length; i++) if (termMatches(t, candidates[i], undefined)) antiAffinityCounts.add(node, t.topologyKey);
-    }
+  if (required.length) {
+    forCandidates(snapshot, required[0].anchor, (candidate, node) => {
+      if (matchesAll(required, candidate)) for (const t of required) affinityCounts.add(node, t.topologyKey);
+    });
+  }
+  for (const t of requiredAnti) {
+    forCandidates(snapshot, t.anchor, (candidate, node) => {
+      if (termMatches(t, candidate, undefined)) antiAffinityCounts.add(node, t.topologyKey);
+    });
   }
   return { pod, required, requiredAnti, affinityCounts, antiAffinityCounts, existingAntiAffinityCounts };
 }
@@ -102,9 +147,9 @@ export const InterPodAffinity = {
   },
   filter(ctx, pod, node): Status {
     const s = stateOf(ctx, pod);
-    if (!satisfiesPodAffinity(s, node.labels)) return unresolvable(ERR_REASON_AFFINITY);
-    if (!satisfiesPodAntiAffinity(s, node.labels)) return unschedulable(ERR_REASON_ANTI_AFFINITY);
-    if (s.existingAntiAffinityCounts.size > 0 && s.existingAntiAffinityCounts.anyForLabels(node.labels)) return unschedulable(ERR_REASON_EXISTING_ANTI_AFFINITY);
+    if (!satisfiesPodAffinity(s, node.labels)) return REJECT_AFFINITY;
+    if (!satisfiesPodAntiAffinity(s, node.labels)) return REJECT_ANTI_AFFINITY;
+    if (s.existingAntiAffinityCounts.size > 0 && s.existingAntiAffinityCounts.anyForLabels(node.labels)) return REJECT_EXISTING_ANTI_AFFINITY;
     return success;
   },
 } satisfies FilterPlugin;

@@ -6,6 +6,9 @@ import { matchesRequiredNodeAffinity, requiredNodeAffinityOf } from './node-sele
 export const ERR_REASON_POD = "node(s) didn't match Pod's node affinity/selector";
 export const ERR_REASON_CONFLICT = 'pod affinity terms conflict';
 
+// one object for every rejection, so the cycle's diagnosis does not copy it per node
+const REJECTED = unresolvable(ERR_REASON_POD);
+
 type Term = { matchFields?: { key: string; operator: string; values?: string[] }[] };
 
 /**
@@ -38,5 +41,5 @@ export const NodeAffinity = {
     if (pinned && pinned.size === 0) return unresolvable(ERR_REASON_CONFLICT);
     return success;
   },
-  filter: (_ctx, pod, node) => (matchesRequiredNodeAffinity(requiredNodeAffinityOf(pod.pod), node) ? success : unresolvable(ERR_REASON_POD)),
+  filter: (_ctx, pod, node) => (matchesRequiredNodeAffinity(requiredNodeAffinityOf(pod.pod), node) ? success : REJECTED),
 } satisfies FilterPlugin;

@@ -6,6 +6,7 @@ import { success, unschedulable, type FilterPlugin, type NodeInfo } from '../../
 // 0.0.0.0/TCP/80 conflicts, 10.0.0.2/TCP/80 does not, 10.0.0.1/UDP/80 does not.
 
 export const ERR_REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";
+const REJECTED = unschedulable(ERR_REASON_PORTS);
 
 const ANY_IP = '0.0.0.0';
 
@@ -19,5 +20,5 @@ export function portConflicts(used: NodeInfo['usedPorts'], want: { protocol: str
 export const NodePorts = {
   name: 'NodePorts',
   preFilter: (_ctx, pod) => (pod.hostPorts.length === 0 ? { code: 'Skip' } : success),
-  filter: (_ctx, pod, node) => (pod.hostPorts.some((p) => portConflicts(node.usedPorts, p)) ? unschedulable(ERR_REASON_PORTS) : success),
+  filter: (_ctx, pod, node) => (pod.hostPorts.some((p) => portConflicts(node.usedPorts, p)) ? REJECTED : success),
 } satisfies FilterPlugin;

@@ -46,9 +46,33 @@ export function fitsRequest(pod: PodInfo, node: NodeInfo): InsufficientResource[
   return out;
 }
 
+const scalarNames = new WeakMap<PodInfo, readonly string[]>();
+
+/** The pod's scalar resources, found once per pod rather than once per node. */
+function scalarResourcesOf(pod: PodInfo): readonly string[] {
+  let names = scalarNames.get(pod);
+  if (!names) scalarNames.set(pod, (names = Object.keys(pod.requests).filter(isScalarResourceName)));
+  return names;
+}
+
+const fits = (pod: PodInfo, node: NodeInfo, name: string): boolean => {
+  const want = pod.requests[name] ?? 0;
+  return !(want > 0 && want > (node.allocatable[name] ?? 0) - (node.requested[name] ?? 0));
+};
+
+/** fitsRequest(…).length === 0 without allocating: the common answer, on thousands of nodes per pod. */
+function fitsAll(pod: PodInfo, node: NodeInfo): boolean {
+  if (node.pods.length + 1 > (node.allocatable.pods ?? 0)) return false;
+  if (!fits(pod, node, 'cpu') || !fits(pod, node, 'memory') || !fits(pod, node, 'ephemeral-storage')) return false;
+  const scalars = scalarResourcesOf(pod);
+  for (let i = 0; i < scalars.length; i++) if (!fits(pod, node, scalars[i])) return false;
+  return true;
+}
+
 export const NodeResourcesFit = {
   name: 'NodeResourcesFit',
   filter(_ctx, pod, node): Status {
+    if (fitsAll(pod, node)) return success;
     const insufficient = fitsRequest(pod, node);
     if (insufficient.length === 0) return success;
     const code: Code = insufficient.some((i) => i.unresolvable) ? 'UnschedulableAndUnresolvable' : 'Unschedulable';

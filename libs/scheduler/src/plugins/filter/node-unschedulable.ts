@@ -6,10 +6,11 @@ import { tolerationsOf, tolerationsTolerate } from './tolerations';
 // (DaemonSet pods get that toleration by default).
 
 export const ERR_REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+const REJECTED = unresolvable(ERR_REASON_UNSCHEDULABLE);
 
 const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
 
 export const NodeUnschedulable = {
   name: 'NodeUnschedulable',
-  filter: (_ctx, pod, node) => (!node.unschedulable || tolerationsTolerate(tolerationsOf(pod.pod), UNSCHEDULABLE_TAINT) ? success : unresolvable(ERR_REASON_UNSCHEDULABLE)),
+  filter: (_ctx, pod, node) => (!node.unschedulable || tolerationsTolerate(pod.tolerations ?? tolerationsOf(pod.pod), UNSCHEDULABLE_TAINT) ? success : REJECTED),
 } satisfies FilterPlugin;

@@ -18,6 +18,8 @@ export const ERR_REASON_CONSTRAINTS = "node(s) didn't match pod topology spread 
 export const ERR_REASON_NODE_LABEL = `${ERR_REASON_CONSTRAINTS} (missing required label)`;
 
 const STATE_KEY = 'PreFilterPodTopologySpread';
+const REJECT_NODE_LABEL = unresolvable(ERR_REASON_NODE_LABEL);
+const REJECT_CONSTRAINTS = unschedulable(ERR_REASON_CONSTRAINTS);
 
 interface TopologySpreadConstraint {
   maxSkew: number;
@@ -103,9 +105,11 @@ function isEligible(c: Constraint, node: NodeInfo, affinity: RequiredNodeAffinit
 
 function computeState(snapshot: Snapshot, pod: PodInfo): PreFilterState {
   const constraints = doNotScheduleConstraints(pod);
+  // no DoNotSchedule constraint (nearly every pod): PreFilter skips without looking at a node
+  if (constraints.length === 0) return { pod, constraints, counts: [], minimums: [], selfMatch: [] };
   const counts = constraints.map(() => new Map<string, number>());
   const affinity = requiredNodeAffinityOf(pod.pod);
-  const tolerations = tolerationsOf(pod.pod);
+  const tolerations = pod.tolerations ?? tolerationsOf(pod.pod);
   const checkAffinity = affinity.nodeSelector !== undefined || affinity.terms !== undefined;
   const nodes = snapshot.nodes;
   nodes: for (let n = 0; n < nodes.length; n++) {
@@ -140,10 +144,10 @@ export const PodTopologySpread = {
     for (let i = 0; i < s.constraints.length; i++) {
       const c = s.constraints[i];
       const value = node.labels[c.topologyKey];
-      if (typeof value !== 'string') return unresolvable(ERR_REASON_NODE_LABEL);
+      if (typeof value !== 'string') return REJECT_NODE_LABEL;
       const minimum = s.counts[i].size < c.minDomains ? 0 : s.minimums[i];
       const skew = (s.counts[i].get(value) ?? 0) + s.selfMatch[i] - minimum;
-      if (skew > c.maxSkew) return unschedulable(ERR_REASON_CONSTRAINTS);
+      if (skew > c.maxSkew) return REJECT_CONSTRAINTS;
     }
     return success;
   },

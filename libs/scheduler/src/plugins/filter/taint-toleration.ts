@@ -1,4 +1,4 @@
-import { success, unresolvable, type FilterPlugin } from '../../framework/types';
+import { success, unresolvable, type FilterPlugin, type Status, type Taint } from '../../framework/types';
 import { findUntoleratedTaint, tolerationsOf } from './tolerations';
 
 // TaintToleration: every NoSchedule/NoExecute taint on the node must be tolerated. The reason
@@ -7,10 +7,20 @@ import { findUntoleratedTaint, tolerationsOf } from './tolerations';
 
 export const untoleratedTaintReason = (key: string, value = ''): string => `node(s) had untolerated taint {${key}: ${value}}`;
 
+// One Status per taint object: nodes share no taint objects, but a node rejects pod after pod
+// with the same taint, and the cycle keeps each rejection in its diagnosis.
+const rejections = new WeakMap<Taint, Status>();
+
+function rejection(taint: Taint): Status {
+  let status = rejections.get(taint);
+  if (!status) rejections.set(taint, (status = unresolvable(untoleratedTaintReason(taint.key, taint.value))));
+  return status;
+}
+
 export const TaintToleration = {
   name: 'TaintToleration',
   filter(_ctx, pod, node) {
-    const taint = findUntoleratedTaint(node.taints, tolerationsOf(pod.pod));
-    return taint ? unresolvable(untoleratedTaintReason(taint.key, taint.value)) : success;
+    const taint = node.taints.length === 0 ? undefined : findUntoleratedTaint(node.taints, pod.tolerations ?? tolerationsOf(pod.pod));
+    return taint ? rejection(taint) : success;
   },
 } satisfies FilterPlugin;

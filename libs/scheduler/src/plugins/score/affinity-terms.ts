@@ -1,9 +1,9 @@
 import { requirementMatches, type LabelRequirements } from '@keelson/apimachinery';
-import type { PodInfo, Snapshot, NodeInfo } from '../../framework/types';
+import type { PodInfo } from '../../framework/types';
 import { affinityOf, selectorOf, type PodAffinityTerm, type WeightedPodAffinityTerm } from './pod-spec';
 
-// Pod (anti-)affinity terms parsed once per pod (Kubernetes keeps them on PodInfo), and an index
-// of the pods on nodes that InterPodAffinity's PreScore walks, built once per snapshot.
+// Pod (anti-)affinity terms parsed once per pod (Kubernetes keeps them on PodInfo). Which placed
+// pods have terms at all the scheduler cache tracks per node (NodeInfo.podsWithAffinity).
 
 export interface AffinityTerm {
   readonly weight: number;
@@ -79,44 +79,4 @@ export function compileSelector(selector: LabelRequirements): (labels: Readonly<
 export function termMatchesPod(term: AffinityTerm, pod: PodInfo, namespaceLabels: Readonly<Record<string, string>> | undefined): boolean {
   const inNamespace = term.namespaces?.has(pod.namespace) || selectorMatches(term.namespaceSelector, namespaceLabels ?? {});
   return inNamespace && term.matchesLabels(pod.labels);
-}
-
-export interface PlacedPod {
-  readonly pod: PodInfo;
-  readonly node: NodeInfo;
-  /** the node's position in snapshot.nodes */
-  readonly nodeIndex: number;
-}
-
-export interface PodIndex {
-  readonly all: readonly PlacedPod[];
-  /** pods carrying any pod affinity or anti-affinity (Kubernetes' PodsWithAffinity) */
-  readonly withAffinity: readonly PlacedPod[];
-  readonly byNamespace: ReadonlyMap<string, readonly PlacedPod[]>;
-}
-
-const indexes = new WeakMap<Snapshot['podsOnNodes'], PodIndex>();
-
-export function podIndexOf(snapshot: Snapshot): PodIndex {
-  let index = indexes.get(snapshot.podsOnNodes);
-  if (index) return index;
-  const withAffinity: PlacedPod[] = [];
-  const byNamespace = new Map<string, PlacedPod[]>();
-  const all: PlacedPod[] = [];
-  const nodeIndex = new Map<NodeInfo, number>();
-  snapshot.nodes.forEach((n, i) => nodeIndex.set(n, i));
-  for (const { pod, node } of snapshot.podsOnNodes) {
-    const i = nodeIndex.get(node);
-    if (i === undefined) continue;
-    const placed: PlacedPod = { pod, node, nodeIndex: i };
-    all.push(placed);
-    const a = affinityOf(pod);
-    if (a.podAffinity || a.podAntiAffinity) withAffinity.push(placed);
-    let list = byNamespace.get(pod.namespace);
-    if (!list) byNamespace.set(pod.namespace, (list = []));
-    list.push(placed);
-  }
-  index = { all, withAffinity, byNamespace };
-  indexes.set(snapshot.podsOnNodes, index);
-  return index;
 }

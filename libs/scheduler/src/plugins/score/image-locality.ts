@@ -35,11 +35,14 @@ interface State {
   readonly numContainers: number;
 }
 
-// How many nodes hold an image, per snapshot node list: the count is cluster-wide and the same
-// for every pod in a cycle, so it is computed once per image per snapshot.
+// How many nodes hold an image: cluster-wide and the same for every pod. The scheduler cache's
+// snapshots keep the count until a Node changes (snapshot.imageNodeCount); other snapshots
+// count once per image per node list.
 const spreadCache = new WeakMap<readonly NodeInfo[], Map<string, number>>();
 
-function nodesWithImage(nodes: readonly NodeInfo[], image: string): number {
+function nodesWithImage(snapshot: PluginContext['snapshot'], image: string): number {
+  if (snapshot.imageNodeCount) return snapshot.imageNodeCount(image);
+  const nodes = snapshot.nodes;
   let byImage = spreadCache.get(nodes);
   if (!byImage) spreadCache.set(nodes, (byImage = new Map()));
   let n = byImage.get(image);
@@ -59,7 +62,7 @@ function stateOf(ctx: PluginContext, pod: PodInfo): State {
   for (const c of containers) {
     if (typeof c.image !== 'string' || c.image === '') continue;
     const name = normalizedImageName(c.image);
-    const n = nodesWithImage(nodes, name);
+    const n = nodesWithImage(ctx.snapshot, name);
     if (n === 0) continue;
     images.push(name);
     spread.push(n / nodes.length);

@@ -1,5 +1,6 @@
-import type { NodeInfo, PluginArgs, PluginFactory, ScorePlugin } from '../../framework/types';
-import { affinityTermsOf, podIndexOf, termMatchesPod, type AffinityTerm } from './affinity-terms';
+import type { NodeInfo, PluginArgs, PluginFactory, PodInfo, ScorePlugin } from '../../framework/types';
+import { podsWithAffinityOf } from '../../cache/snapshot';
+import { affinityTermsOf, termMatchesPod, type AffinityTerm } from './affinity-terms';
 import { cycleSlot } from './cycle-slot';
 import { minMaxNormalize } from './normalize';
 
@@ -25,19 +26,17 @@ export interface InterPodAffinityArgs {
 export type TopologyScore = Map<string, Map<string, number>>;
 
 /**
- * Weights are first summed per node (a typed array per topology key, indexed like
- * snapshot.nodes) and only then folded into topology values — and only into the values that
- * the nodes being scored carry, like PodTopologySpread does. Inserting thousands of distinct
- * values (a hostname key) into a Map on every cycle costs far more than looking them up.
+ * Weights are first summed per node and only then folded into topology values — and only into
+ * the values that the nodes being scored carry, like PodTopologySpread does. Inserting thousands
+ * of distinct values (a hostname key) into a Map on every cycle costs far more than looking them up.
  */
 class Accumulator {
-  private readonly byKey = new Map<string, Float64Array>();
-  constructor(private readonly nodes: readonly NodeInfo[]) {}
+  private readonly byKey = new Map<string, Map<NodeInfo, number>>();
 
-  add(term: AffinityTerm, weight: number, nodeIndex: number): void {
+  add(term: AffinityTerm, weight: number, node: NodeInfo): void {
     let sums = this.byKey.get(term.topologyKey);
-    if (!sums) this.byKey.set(term.topologyKey, (sums = new Float64Array(this.nodes.length)));
-    sums[nodeIndex] += weight;
+    if (!sums) this.byKey.set(term.topologyKey, (sums = new Map()));
+    sums.set(node, (sums.get(node) ?? 0) + weight);
   }
 
   /** Σ per (topologyKey, value) for the values of `scored` nodes; nodes without the key contribute nothing. */
@@ -49,12 +48,12 @@ class Accumulator {
         const value = node.labels[key];
         if (value !== undefined) byValue.set(value, 0);
       }
-      for (let i = 0; i < sums.length; i++) {
-        if (sums[i] === 0) continue;
-        const value = this.nodes[i].labels[key];
+      for (const [node, sum] of sums) {
+        if (sum === 0) continue;
+        const value = node.labels[key];
         if (value === undefined) continue;
         const current = byValue.get(value);
-        if (current !== undefined) byValue.set(value, current + sums[i]);
+        if (current !== undefined) byValue.set(value, current + sum);
       }
       scores.set(key, byValue);
     }
@@ -72,37 +71,47 @@ export const interPodAffinity: PluginFactory<ScorePlugin> = (args: PluginArgs) =
       if (nodes.length === 0) return { code: 'Skip' };
       const own = affinityTermsOf(pod);
       const hasPreferred = own.preferredAffinity.length > 0 || own.preferredAntiAffinity.length > 0;
-      const index = podIndexOf(ctx.snapshot);
-      if (!hasPreferred && index.withAffinity.length === 0) return { code: 'Skip' };
+      // Only nodes holding pods with (anti-)affinity can score through those pods' terms; the
+      // cache's index knows the pods whose terms score at all (required anti-affinity does not).
+      const index = ctx.snapshot.affinityIndex;
+      const withAffinity = index ? [] : (ctx.snapshot.havePodsWithAffinity ?? ctx.snapshot.nodes);
+      if (!hasPreferred && (index ? index.podsWithScoringTerms.size === 0 : withAffinity.every((n) => podsWithAffinityOf(n).length === 0))) return { code: 'Skip' };
 
-      const acc = new Accumulator(ctx.snapshot.nodes);
-      // The incoming pod's preferred terms, against the pods in the namespaces they name.
-      for (const [terms, sign] of [[own.preferredAffinity, 1], [own.preferredAntiAffinity, -1]] as const) {
-        for (const term of terms) {
-          const weight = sign * term.weight;
-          if (term.namespaceSelector !== null) {
-            for (const placed of index.all) {
-              if (termMatchesPod(term, placed.pod, ctx.snapshot.namespaces.get(placed.pod.namespace))) acc.add(term, weight, placed.nodeIndex);
-            }
-            continue;
-          }
-          // only named namespaces: the pods are taken from them, so only labels remain to check
-          for (const ns of term.namespaces ?? []) {
-            const list = index.byNamespace.get(ns) ?? [];
-            for (let i = 0; i < list.length; i++) if (term.matchesLabels(list[i].pod.labels)) acc.add(term, weight, list[i].nodeIndex);
+      const acc = new Accumulator();
+      // The incoming pod's preferred terms, against every placed pod.
+      if (hasPreferred) {
+        const allNodes = ctx.snapshot.nodes;
+        for (let n = 0; n < allNodes.length; n++) {
+          const node = allNodes[n];
+          for (let i = 0; i < node.pods.length; i++) {
+            const placed = node.pods[i];
+            const nsLabels = ctx.snapshot.namespaces.get(placed.namespace);
+            for (const term of own.preferredAffinity) if (termMatchesPod(term, placed, nsLabels)) acc.add(term, term.weight, node);
+            for (const term of own.preferredAntiAffinity) if (termMatchesPod(term, placed, nsLabels)) acc.add(term, -term.weight, node);
           }
         }
       }
       // The placed pods' terms, against the incoming pod.
       const nsLabels = ctx.snapshot.namespaces.get(pod.namespace);
-      for (const placed of index.withAffinity) {
-        const theirs = affinityTermsOf(placed.pod);
+      const existing = (placed: PodInfo, node: NodeInfo) => {
+        const theirs = affinityTermsOf(placed);
         if (hardPodAffinityWeight > 0) {
-          for (const t of theirs.requiredAffinity) if (termMatchesPod(t, pod, nsLabels)) acc.add(t, hardPodAffinityWeight, placed.nodeIndex);
+          for (const t of theirs.requiredAffinity) if (termMatchesPod(t, pod, nsLabels)) acc.add(t, hardPodAffinityWeight, node);
         }
-        if (ignorePreferredTermsOfExistingPods) continue;
-        for (const t of theirs.preferredAffinity) if (termMatchesPod(t, pod, nsLabels)) acc.add(t, t.weight, placed.nodeIndex);
-        for (const t of theirs.preferredAntiAffinity) if (termMatchesPod(t, pod, nsLabels)) acc.add(t, -t.weight, placed.nodeIndex);
+        if (ignorePreferredTermsOfExistingPods) return;
+        for (const t of theirs.preferredAffinity) if (termMatchesPod(t, pod, nsLabels)) acc.add(t, t.weight, node);
+        for (const t of theirs.preferredAntiAffinity) if (termMatchesPod(t, pod, nsLabels)) acc.add(t, -t.weight, node);
+      };
+      if (index) {
+        for (const { pod: placed, nodeName } of index.podsWithScoringTerms.values()) {
+          const node = ctx.snapshot.nodeInfo(nodeName);
+          if (node) existing(placed, node);
+        }
+      }
+      for (let n = 0; n < withAffinity.length; n++) {
+        const node = withAffinity[n];
+        const placedPods = podsWithAffinityOf(node);
+        for (let i = 0; i < placedPods.length; i++) existing(placedPods[i], node);
       }
       const scores = acc.topologyScore(nodes);
       slot.set(ctx.state, [...scores]);

@@ -52,7 +52,7 @@ export interface Affinity {
 }
 
 export const affinityOf = (pod: PodInfo): Affinity => obj(specOf(pod).affinity) as Affinity;
-export const tolerationsOf = (pod: PodInfo): Toleration[] => arr<Toleration>(specOf(pod).tolerations);
+export const tolerationsOf = (pod: PodInfo): readonly Toleration[] => pod.tolerations ?? arr<Toleration>(specOf(pod).tolerations);
 export const containersOf = (pod: PodInfo, init = false): { image?: string }[] =>
   arr<{ image?: string }>(specOf(pod)[init ? 'initContainers' : 'containers']);
 

@@ -1,6 +1,5 @@
-import { computePodResourceRequest } from '../../framework/info';
+import { nodeNonZeroRequested, nonZeroRequests } from '../../framework/info';
 import { MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../../framework/types';
-import { arr, specOf, type Json } from './pod-spec';
 
 // What NodeResourcesFit's scoring strategies and BalancedAllocation share
 // (noderesources/resource_allocation.go): per configured resource, the node's allocatable and
@@ -16,9 +15,7 @@ export const DEFAULT_RESOURCES: readonly ResourceSpec[] = [
   { name: 'memory', weight: 1 },
 ];
 
-/** Kubernetes' `schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`: what scoring assumes for a container asking nothing. */
-export const DEFAULT_MILLI_CPU_REQUEST = 100;
-export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
+export { DEFAULT_MILLI_CPU_REQUEST, DEFAULT_MEMORY_REQUEST } from '../../framework/info';
 
 /** The unused share, 0..100, in integers: (capacity − requested)·100 / capacity. 0 when overcommitted. */
 export function leastRequestedScore(requested: number, capacity: number): number {
@@ -129,53 +126,7 @@ export function balancedResourceScore(requested: ArrayLike<number>, allocatable:
 /** Resources Kubernetes always scores; any other (extended, hugepages) only when the pod asks for it. */
 const NATIVE = new Set(['cpu', 'memory', 'ephemeral-storage']);
 
-const nonZeroByPod = new WeakMap<PodInfo, { cpu: number; memory: number }>();
-
-/**
- * The pod's requests with every container that asks no cpu (memory) counted at 100m (200 Mi) —
- * `resource.PodRequests` with `NonMissingContainerRequests`. Without this, pods that request
- * nothing would all land on one node. Pods without a container list (test literals) count as one
- * container holding `requests`.
- */
-export function nonZeroRequests(pod: PodInfo): { cpu: number; memory: number } {
-  let cached = nonZeroByPod.get(pod);
-  if (cached) return cached;
-  const spec = specOf(pod);
-  const containers = arr<Json>(spec.containers);
-  if (containers.length === 0) {
-    cached = {
-      cpu: 'cpu' in pod.requests ? pod.requests.cpu : DEFAULT_MILLI_CPU_REQUEST,
-      memory: 'memory' in pod.requests ? pod.requests.memory : DEFAULT_MEMORY_REQUEST,
-    };
-  } else {
-    const withDefaults = (c: Json): Json => {
-      const resources = (c.resources ?? {}) as Json;
-      const requests = { cpu: `${DEFAULT_MILLI_CPU_REQUEST}m`, memory: DEFAULT_MEMORY_REQUEST, ...((resources.requests ?? {}) as Json) };
-      return { ...c, resources: { ...resources, requests } };
-    };
-    const r = computePodResourceRequest({ ...spec, containers: containers.map(withDefaults), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
-    cached = { cpu: r.cpu ?? 0, memory: r.memory ?? 0 };
-  }
-  nonZeroByPod.set(pod, cached);
-  return cached;
-}
-
-const nonZeroByNode = new WeakMap<NodeInfo, { cpu: number; memory: number }>();
-
-/** Σ nonZeroRequests over the node's pods (Kubernetes' NodeInfo.NonZeroRequested), cached per NodeInfo. */
-export function nodeNonZeroRequested(node: NodeInfo): { cpu: number; memory: number } {
-  let cached = nonZeroByNode.get(node);
-  if (!cached) {
-    cached = { cpu: 0, memory: 0 };
-    for (const p of node.pods) {
-      const r = nonZeroRequests(p);
-      cached.cpu += r.cpu;
-      cached.memory += r.memory;
-    }
-    nonZeroByNode.set(node, cached);
-  }
-  return cached;
-}
+export { nonZeroRequests, nodeNonZeroRequested } from '../../framework/info';
 
 /** The pod's request per configured resource; `useRequested` = actual requests (BalancedAllocation), else non-zero ones. */
 export function podRequestList(pod: PodInfo, resources: readonly ResourceSpec[], useRequested: boolean): number[] {

@@ -1,0 +1,69 @@
+// iptables-restore input for `--noflush`: only the chains named in a `:CHAIN - [0:0]` line are
+// flushed (and created if missing); every other chain, ours or not, is left as it is. The whole
+// text is applied as one transaction, so a sync never leaves half a service behind.
+
+import { insertJump, IptablesRuleset, JumpRule, TABLES, TableName } from './ruleset';
+
+export interface RestoreOptions {
+  /** Our chains present now but no longer wanted: flushed, then deleted (`-X`). */
+  readonly staleChains?: Partial<Record<TableName, readonly string[]>>;
+  /** Jump rules missing from the built-in chains, put back first in them. */
+  readonly missingJumps?: readonly JumpRule[];
+  /** Lines (as iptables-save prints them) of jump rules to our chains that must go. */
+  readonly staleJumps?: readonly { table: TableName; line: string }[];
+}
+
+/** Everything: every desired chain is declared (so flushed) and rewritten. */
+export function renderFull(desired: IptablesRuleset, options: RestoreOptions = {}): string {
+  return TABLES.map((t) => {
+    const removed = (options.staleJumps ?? []).filter((j) => j.table === t).map((j) => j.line.replace(/^-A /, '-D '));
+    return renderTable(t, [...desired.tables[t].keys()], desired, options.staleChains?.[t] ?? [], jumpsFor(t, options), removed);
+  }).join('');
+}
+
+/**
+ * Only what changed since `previous` was applied: chains whose rules differ are rewritten,
+ * chains that disappeared are deleted, the rest is not mentioned at all (kube-proxy's partial
+ * sync). An Endpoints change for one service rewrites its KUBE-SVC chain and adds or removes
+ * KUBE-SEP chains; KUBE-SERVICES is untouched unless a service came or went.
+ * Returns '' when nothing changed.
+ */
+export function renderIncremental(previous: IptablesRuleset, desired: IptablesRuleset, options: Pick<RestoreOptions, 'missingJumps'> = {}): string {
+  return TABLES.map((t) => {
+    const before = previous.tables[t];
+    const after = desired.tables[t];
+    const changed = [...after.keys()].filter((c) => !sameRules(before.get(c), after.get(c)));
+    const stale = [...before.keys()].filter((c) => !after.has(c));
+    // Jump rules in built-in chains that came or went with the ruleset (e.g. the first policy).
+    const key = (j: JumpRule) => `${j.chain} ${j.rule}`;
+    const had = new Set(previous.jumps.filter((j) => j.table === t).map(key));
+    const has = new Set(desired.jumps.filter((j) => j.table === t).map(key));
+    const jumps = [...jumpsFor(t, options), ...desired.jumps.filter((j) => j.table === t && !had.has(key(j)))];
+    const removed = previous.jumps.filter((j) => j.table === t && !has.has(key(j))).map((j) => `-D ${j.chain} ${j.rule}`);
+    if (changed.length === 0 && stale.length === 0 && jumps.length === 0 && removed.length === 0) return '';
+    return renderTable(t, changed, desired, stale, jumps, removed);
+  }).join('');
+}
+
+function renderTable(table: TableName, chains: readonly string[], desired: IptablesRuleset, stale: readonly string[], jumps: readonly JumpRule[], removedJumps: readonly string[] = []): string {
+  const lines = [`*${table}`];
+  for (const c of chains) lines.push(`:${c} - [0:0]`);
+  for (const c of stale) lines.push(`:${c} - [0:0]`);
+  for (const j of jumps) lines.push(insertJump(j));
+  lines.push(...removedJumps);
+  for (const c of chains) lines.push(...(desired.tables[table].get(c) ?? []));
+  // Deleted last: by now no rewritten chain jumps to them any more.
+  for (const c of stale) lines.push(`-X ${c}`);
+  lines.push('COMMIT', '');
+  return lines.join('\n');
+}
+
+const jumpsFor = (t: TableName, options: Pick<RestoreOptions, 'missingJumps'>): JumpRule[] => (options.missingJumps ?? []).filter((j) => j.table === t);
+
+function sameRules(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export const ruleCount = (r: IptablesRuleset): number => TABLES.reduce((n, t) => n + [...r.tables[t].values()].reduce((m, rules) => m + rules.length, 0), 0);

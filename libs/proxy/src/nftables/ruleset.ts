@@ -1,0 +1,68 @@
+// The agent's nftables table, `ip kube-proxy`, as data: chains with their rules, verdict maps
+// with their elements, and the dynamic sets that remember ClientIP affinity. Rendered as one
+// `nft -f` transaction: either the whole table (full sync) or the difference from the last
+// applied state (incremental sync).
+
+export const TABLE = 'ip kube-proxy';
+
+export interface NftChain { readonly hook?: string; readonly rules: string[] }
+export interface NftMap { readonly type: string; readonly comment?: string; readonly elements: Map<string, string> }
+export interface NftRuleset {
+  readonly chains: Map<string, NftChain>;
+  readonly maps: Map<string, NftMap>;
+  /** Set name → declaration body, e.g. `type ipv4_addr ; flags dynamic,timeout ; timeout 600s ;`. */
+  readonly sets: Map<string, string>;
+}
+
+const q = (s: string) => JSON.stringify(s);
+const chainDecl = (name: string, c: NftChain) => `add chain ${TABLE} ${name}${c.hook ? ` { ${c.hook} ; }` : ''}`;
+const mapDecl = (name: string, m: NftMap) => `add map ${TABLE} ${name} { type ${m.type} ;${m.comment ? ` comment ${q(m.comment)} ;` : ''} }`;
+const element = (map: string, text: string) => `add element ${TABLE} ${map} { ${text} }`;
+const rules = (name: string, c: NftChain) => c.rules.map((r) => `add rule ${TABLE} ${name} ${r}`);
+
+/** Replaces the whole table atomically: `add` then `delete` makes deleting safe when it is absent. */
+export function renderNftFull(r: NftRuleset): string {
+  const lines = [`add table ${TABLE} { comment "rules for kube-proxy" ; }`, `delete table ${TABLE}`, `add table ${TABLE} { comment "rules for kube-proxy" ; }`];
+  for (const [name, c] of r.chains) lines.push(chainDecl(name, c));
+  for (const [name, body] of r.sets) lines.push(`add set ${TABLE} ${name} { ${body} }`);
+  for (const [name, m] of r.maps) lines.push(mapDecl(name, m));
+  for (const [name, c] of r.chains) lines.push(...rules(name, c));
+  for (const [name, m] of r.maps) for (const text of m.elements.values()) lines.push(element(name, text));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * The change from `prev` to `next`, ordered so that nothing is deleted while referenced:
+ * new chains and sets, then stale map elements out, changed chains rewritten, new elements in,
+ * and only then removed chains and sets deleted. Returns '' when nothing changed.
+ */
+export function renderNftIncremental(prev: NftRuleset, next: NftRuleset): string {
+  const lines: string[] = [];
+  for (const [name, c] of next.chains) if (!prev.chains.has(name)) lines.push(chainDecl(name, c));
+  for (const [name, body] of next.sets) if (!prev.sets.has(name)) lines.push(`add set ${TABLE} ${name} { ${body} }`);
+  for (const [name, m] of next.maps) if (!prev.maps.has(name)) lines.push(mapDecl(name, m));
+  for (const [name, m] of prev.maps) {
+    const after = next.maps.get(name)?.elements;
+    for (const [key, text] of m.elements) if (after?.get(key) !== text) lines.push(`delete element ${TABLE} ${name} { ${key} }`);
+  }
+  for (const [name, c] of next.chains) {
+    const before = prev.chains.get(name);
+    if (before && sameRules(before.rules, c.rules)) continue;
+    if (before) lines.push(`flush chain ${TABLE} ${name}`);
+    lines.push(...rules(name, c));
+  }
+  for (const [name, m] of next.maps) {
+    const before = prev.maps.get(name)?.elements;
+    for (const [key, text] of m.elements) if (before?.get(key) !== text) lines.push(element(name, text));
+  }
+  for (const name of prev.chains.keys()) if (!next.chains.has(name)) lines.push(`flush chain ${TABLE} ${name}`, `delete chain ${TABLE} ${name}`);
+  for (const name of prev.sets.keys()) if (!next.sets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
+function sameRules(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i]);
+}
+
+export const nftRuleCount = (r: NftRuleset): number =>
+  [...r.chains.values()].reduce((n, c) => n + c.rules.length, 0) + [...r.maps.values()].reduce((n, m) => n + m.elements.size, 0);

@@ -1,0 +1,85 @@
+// Service rules as kube-proxy's nftables mode writes them (pkg/proxy/nftables/proxier.go):
+// one lookup in a verdict map replaces iptables' linear walk of KUBE-SERVICES, and a service's
+// endpoints are chosen by one `numgen random mod n` lookup instead of n statistic rules, so
+// per-packet cost and per-change work no longer grow with the number of services.
+//
+//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen → goto endpoint-… → dnat
+//                                        └ local daddr: @service-nodeports[proto . dport] → goto external-… → goto service-…
+//   filter-input/forward/output (new connections) → service-endpoints-check → @no-endpoint-* → reject-chain
+
+import { hashBase32 } from '../hash';
+import { ProxyConfig, ServicePortInfo } from '../model';
+import { NftChain, NftMap, NftRuleset } from './ruleset';
+
+export const MASQUERADE_MARK = '0x4000';
+
+/** kube-proxy's hashAndTruncate: 8 hash characters keep names unique, the rest keeps them readable. */
+const hashed = (name: string) => `${hashBase32(name, 8)}-${name}`;
+const base = (sp: ServicePortInfo) => `${sp.namespace}/${sp.service}/${sp.protocol}/${sp.portName}`;
+export const serviceChain = (sp: ServicePortInfo) => `service-${hashed(base(sp))}`;
+export const externalChain = (sp: ServicePortInfo) => `external-${hashed(base(sp))}`;
+const endpointBase = (sp: ServicePortInfo, ip: string, port: number) => `${base(sp)}__${ip}/${port}`;
+export const endpointChain = (sp: ServicePortInfo, ip: string, port: number) => `endpoint-${hashed(endpointBase(sp, ip, port))}`;
+export const affinitySet = (sp: ServicePortInfo, ip: string, port: number) => `affinity-${hashed(endpointBase(sp, ip, port))}`;
+
+const LOCAL = 'fib daddr type local ip daddr != 127.0.0.0/8';
+
+export function serviceNftRules(ports: readonly ServicePortInfo[], config: ProxyConfig): NftRuleset {
+  const mark = config.masqueradeMark ?? MASQUERADE_MARK;
+  const chains = new Map<string, NftChain>();
+  const chain = (name: string, rules: string[], hook?: string) => chains.set(name, hook ? { hook, rules } : { rules });
+  chain('filter-input', ['ct state new jump service-endpoints-check'], 'type filter hook input priority -110');
+  chain('filter-forward', ['ct state new jump service-endpoints-check'], 'type filter hook forward priority -110');
+  chain('filter-output', ['ct state new jump service-endpoints-check'], 'type filter hook output priority -110');
+  chain('nat-prerouting', ['jump services'], 'type nat hook prerouting priority -100');
+  chain('nat-output', ['jump services'], 'type nat hook output priority -100');
+  chain('nat-postrouting', ['jump masquerading'], 'type nat hook postrouting priority 100');
+  chain('mark-for-masquerade', [`mark set mark or ${mark}`]);
+  chain('masquerading', [`mark and ${mark} == 0 return`, `mark set mark xor ${mark}`, 'masquerade fully-random']);
+  chain('services', ['ip daddr . meta l4proto . th dport vmap @service-ips', `${LOCAL} meta l4proto . th dport vmap @service-nodeports`]);
+  chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services', `${LOCAL} meta l4proto . th dport vmap @no-endpoint-nodeports`]);
+  chain('reject-chain', ['reject']);
+
+  const map = (type: string, comment: string): NftMap => ({ type, comment, elements: new Map() });
+  const maps = new Map<string, NftMap>([
+    ['service-ips', map('ipv4_addr . inet_proto . inet_service : verdict', 'ClusterIP traffic')],
+    ['service-nodeports', map('inet_proto . inet_service : verdict', 'NodePort traffic')],
+    ['no-endpoint-services', map('ipv4_addr . inet_proto . inet_service : verdict', 'vmap to reject packets to services with no endpoints')],
+    ['no-endpoint-nodeports', map('inet_proto . inet_service : verdict', 'vmap to reject packets to NodePorts with no endpoints')],
+  ]);
+  const put = (m: string, key: string, comment: string, verdict: string) =>
+    maps.get(m)!.elements.set(key, `${key} comment ${JSON.stringify(comment)} : ${verdict}`);
+  const sets = new Map<string, string>();
+
+  for (const sp of ports) {
+    const ipKey = `${sp.clusterIP} . ${sp.protocol} . ${sp.port}`;
+    const npKey = sp.nodePort ? `${sp.protocol} . ${sp.nodePort}` : undefined;
+    if (sp.endpoints.length === 0) {
+      put('no-endpoint-services', ipKey, sp.name, 'goto reject-chain');
+      if (npKey) put('no-endpoint-nodeports', npKey, sp.name, 'goto reject-chain');
+      continue;
+    }
+    const svc = serviceChain(sp);
+    const eps = sp.endpoints.map((e) => ({ ...e, chain: endpointChain(sp, e.ip, e.port), set: affinitySet(sp, e.ip, e.port) }));
+    const svcRules = [`ip daddr ${sp.clusterIP} ${sp.protocol} dport ${sp.port} ip saddr != ${config.clusterCIDR} jump mark-for-masquerade`];
+    if (sp.affinitySeconds !== undefined) for (const e of eps) svcRules.push(`ip saddr @${e.set} goto ${e.chain}`);
+    svcRules.push(`numgen random mod ${eps.length} vmap { ${eps.map((e, i) => `${i} : goto ${e.chain}`).join(' , ')} }`);
+    chain(svc, svcRules);
+    put('service-ips', ipKey, sp.name, `goto ${svc}`);
+    if (npKey) {
+      const ext = externalChain(sp);
+      chain(ext, ['jump mark-for-masquerade', `goto ${svc}`]);
+      put('service-nodeports', npKey, sp.name, `goto ${ext}`);
+    }
+    for (const e of eps) {
+      const epRules = [`ip saddr ${e.ip} jump mark-for-masquerade`];
+      if (sp.affinitySeconds !== undefined) {
+        sets.set(e.set, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.affinitySeconds}s ;`);
+        epRules.push(`update @${e.set} { ip saddr }`);
+      }
+      epRules.push(`meta l4proto ${sp.protocol} dnat to ${e.ip}:${e.port}`);
+      chain(e.chain, epRules);
+    }
+  }
+  return { chains, maps, sets };
+}
