@@ -1,0 +1,36 @@
+import { CronJobController } from './cronjob';
+import { DaemonSetController } from './daemonset';
+import { DeploymentController } from './deployment';
+import { EndpointsController } from './endpoints';
+import { GarbageCollector } from './garbage-collector';
+import { JobController } from './job';
+import { NamespaceController } from './namespace';
+import { NodeLifecycleController } from './node-lifecycle';
+import { ReplicaSetController } from './replicaset';
+import type { ControllerShell, ShellContext } from './shell';
+import { StatefulSetController } from './statefulset';
+import { PersistentVolumeController } from './volume';
+
+// Every controller the manager can run, by the name kube-controller-manager's --controllers
+// flag uses.
+//
+// TODO(issue 5): horizontalpodautoscaling (autoscaling/v2) — needs node agents reporting usage
+// through metrics.k8s.io/v1beta1 first; not wired yet.
+
+type Factory = (ctx: ShellContext) => ControllerShell;
+
+export const CONTROLLERS = [
+  { name: 'replicaset', create: ((ctx) => new ReplicaSetController(ctx)) as Factory },
+  { name: 'deployment', create: ((ctx) => new DeploymentController(ctx)) as Factory },
+  { name: 'statefulset', create: ((ctx) => new StatefulSetController(ctx)) as Factory },
+  { name: 'daemonset', create: ((ctx) => new DaemonSetController(ctx)) as Factory },
+  { name: 'job', create: ((ctx) => new JobController(ctx)) as Factory },
+  { name: 'cronjob', create: ((ctx) => new CronJobController(ctx)) as Factory },
+  { name: 'garbagecollector', create: ((ctx) => new GarbageCollector(ctx)) as Factory },
+  { name: 'namespace', create: ((ctx) => new NamespaceController(ctx)) as Factory },
+  { name: 'nodelifecycle', create: ((ctx) => new NodeLifecycleController(ctx)) as Factory },
+  { name: 'persistentvolume-binder', create: ((ctx) => new PersistentVolumeController(ctx)) as Factory },
+  { name: 'endpoints', create: ((ctx) => new EndpointsController(ctx)) as Factory },
+] as const;
+
+export type ControllerName = (typeof CONTROLLERS)[number]['name'];
