@@ -3,7 +3,7 @@
 // keelson.api.request is the same for every apiserver), and the real kubectl. The scheduler
 // is not needed: pods are bound by setting spec.nodeName. Runs as root; everything it makes
 // carries node 7's labels and is removed in afterAll.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,19 +139,23 @@ describe('node agent: pods as Docker containers on a node namespace', () => {
     const pods = [
       ['crash', `containers:\n  - {name: c, image: busybox, command: [sh, -c, "echo boom; exit 3"]}`],
       ['oom', `restartPolicy: Never\n  containers:\n  - {name: c, image: busybox, command: [sh, -c, "head -c 200m /dev/zero | tail"], resources: {limits: {memory: 20Mi}}}`],
-      ['noimage', `containers:\n  - {name: c, image: "registry.example/nothing:1"}`],
       ['unready', `containers:\n  - {name: c, image: busybox, command: [sleep, "3600"], readinessProbe: {exec: {command: ["false"]}, periodSeconds: 1}}`],
     ];
     for (const [name, spec] of pods) await apply(name, `apiVersion: v1\nkind: Pod\nmetadata: {name: ${name}}\nspec:\n  nodeName: ${NODE_NAME}\n  ${spec}\n`);
   });
 
   it('shows a missing image as ErrImagePull, then ImagePullBackOff', async () => {
+    // Watched, as a user would: ErrImagePull lasts only from a failed pull to the next sync, which a poll can miss.
     const seen = new Set<string>();
-    await until('both pull reasons', async () => {
-      const reason = (await pod('noimage')).status?.containerStatuses?.[0]?.state?.waiting?.reason;
-      if (reason) seen.add(reason);
-      return seen.has('ErrImagePull') && seen.has('ImagePullBackOff');
-    }, 40_000);
+    const watch = spawn('kubectl', ['--kubeconfig', kubeconfig, 'get', 'pods', '--field-selector', 'metadata.name=noimage', '-w', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}{"\\n"}']);
+    watch.stdout.on('data', (b: Buffer) => b.toString().split('\n').forEach((r) => r.trim() && seen.add(r.trim())));
+    try {
+      await sleep(1_000);
+      await apply('noimage', `apiVersion: v1\nkind: Pod\nmetadata: {name: noimage}\nspec:\n  nodeName: ${NODE_NAME}\n  containers:\n  - {name: c, image: "registry.example/nothing:1"}\n`);
+      await until('both pull reasons', async () => seen.has('ErrImagePull') && seen.has('ImagePullBackOff'), 60_000);
+    } finally {
+      watch.kill();
+    }
   });
 
   it('reports a container over its memory limit as OOMKilled', async () => {

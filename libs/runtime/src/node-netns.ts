@@ -70,8 +70,13 @@ export async function removeNodeNamespace(n: number): Promise<void> {
   checkNodeNumber(n);
   const name = nodeNamespaceName(n);
   if ((await namespaces()).includes(name)) await ip('netns', 'del', name);
-  // Deleting the namespace deletes its veth end and so the pair; a half-made pair may remain.
-  if (await linkExists(`keelson-v${n}`)) await ip('link', 'del', `keelson-v${n}`);
+  // Deleting the namespace deletes its veth end and so the pair — asynchronously: the host end
+  // may still be listed and then vanish before our delete, which is fine. A half-made pair may remain.
+  if (await linkExists(`keelson-v${n}`)) {
+    await ip('link', 'del', `keelson-v${n}`).catch(async (err) => {
+      if (await linkExists(`keelson-v${n}`)) throw err;
+    });
+  }
 }
 
 /** The bridge and its FORWARD exemption; idempotent. */
