@@ -6,7 +6,7 @@ import { arch, cpus, release, totalmem } from 'node:os';
 import type Docker from 'dockerode';
 import type { KubeObject } from '@keelson/apimachinery';
 import { objectPath, type ApiClient } from '@keelson/informer';
-import { defaultPodCIDR, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
+import { defaultPodCIDR, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
 import type { NodeAgentConfig } from './config';
 
 const LEASE_RENEW_MS = 10_000;
@@ -48,6 +48,8 @@ export async function nodeImagesFrom(docker: Docker): Promise<NodeImage[]> {
   return images.map((i) => ({ names: [...(i.RepoDigests ?? []), ...(i.RepoTags ?? [])].filter((n) => !n.includes('<none>')), sizeBytes: i.Size }));
 }
 
+const KUBELET_HOST = '127.0.0.1';
+
 export async function registerNode(
   api: ApiClient,
   docker: Docker,
@@ -58,8 +60,9 @@ export async function registerNode(
   log: (line: string) => void,
 ): Promise<RegisteredNode> {
   const path = objectPath('', 'v1', 'nodes', undefined, config.name);
+  // The agent listens in the root network namespace, where the apiserver is: loopback reaches it.
   const machine = await machineFacts(docker, config);
-  const nodeConfig = (podCIDR?: string): NodeConfig => ({ name: config.name, hostname: config.name, address, kubeletPort, reserved: parseReserved(config.reserved), podCIDR });
+  const nodeConfig = (podCIDR?: string): NodeConfig => ({ name: config.name, hostname: config.name, address, kubeletPort, kubeletHost: KUBELET_HOST, reserved: parseReserved(config.reserved), podCIDR });
   let current = (await api.get(path).catch((e) => ((e as { code?: number }).code === 404 ? undefined : Promise.reject(e)))) as NodeObject | undefined;
   let podCIDR = current?.spec?.podCIDR;
   if (!current) {
@@ -67,7 +70,10 @@ export async function registerNode(
     podCIDR = defaultPodCIDR(config.node);
     current = (await api.create(objectPath('', 'v1', 'nodes', undefined), nodeObject(nodeConfig(podCIDR), machine, await nodeImagesFrom(docker), Date.now()))) as unknown as NodeObject;
     log(`registered node ${config.name} (podCIDR ${podCIDR})`);
-  } else if (!podCIDR) {
+  } else if (current.metadata?.annotations?.[KUBELET_HOST_ANNOTATION] !== KUBELET_HOST) {
+    current = (await api.patch(path, { metadata: { annotations: { [KUBELET_HOST_ANNOTATION]: KUBELET_HOST } } })) as unknown as NodeObject;
+  }
+  if (!podCIDR) {
     podCIDR = defaultPodCIDR(config.node);
     current = (await api.patch(path, { spec: { podCIDR, podCIDRs: [podCIDR] } })) as unknown as NodeObject;
     log(`node ${config.name} had no podCIDR; set ${podCIDR}`);

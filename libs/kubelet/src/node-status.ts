@@ -36,6 +36,8 @@ export interface NodeConfig {
   /** The node's InternalIP (its namespace address on the underlay, 172.31.0.N). */
   readonly address: string;
   readonly kubeletPort: number;
+  /** Where the kubelet port is reachable when not at the InternalIP: the agent serves from the root network namespace. */
+  readonly kubeletHost?: string;
   /** "cpu=100m,memory=256Mi" parsed: resource → quantity. */
   readonly reserved: Readonly<Record<string, string>>;
   readonly maxPods?: number;
@@ -44,6 +46,9 @@ export interface NodeConfig {
 }
 
 export type ResourceList = Record<string, string>;
+
+/** The host the apiserver dials for logs/exec/port-forward, when the InternalIP is not reachable from it. */
+export const KUBELET_HOST_ANNOTATION = 'keelson.io/kubelet-host';
 
 /** "cpu=100m,memory=256Mi" → { cpu: '100m', memory: '256Mi' } (the kubelet's --system-reserved form). */
 export function parseReserved(spec: string): Record<string, string> {
@@ -140,6 +145,7 @@ export function nodeObject(config: NodeConfig, machine: MachineFacts, images: re
         'beta.kubernetes.io/arch': goArch(machine.arch),
         ...config.labels,
       },
+      ...(config.kubeletHost ? { annotations: { [KUBELET_HOST_ANNOTATION]: config.kubeletHost } } : {}),
     },
     spec: config.podCIDR ? { podCIDR: config.podCIDR, podCIDRs: [config.podCIDR] } : {},
     status: nodeStatus(config, machine, images, now, oldConditions, capacity),

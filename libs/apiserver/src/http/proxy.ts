@@ -21,6 +21,7 @@ interface PodShape {
   status?: { phase?: string };
 }
 interface NodeShape {
+  metadata?: { annotations?: Record<string, string> };
   status?: { addresses?: { type: string; address: string }[]; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
 }
 
@@ -74,7 +75,8 @@ export async function locateAgent(store: ObjectStore, rr: ResourceRequest, query
   const node = (await store.current(NODES, undefined, nodeName)).object as (KubeObject & NodeShape) | null;
   if (!node) throw Errors.notFound('nodes', '', nodeName);
   const addresses = node.status?.addresses ?? [];
-  const host = (addresses.find((a) => a.type === 'InternalIP') ?? addresses.find((a) => a.type === 'Hostname') ?? addresses[0])?.address;
+  // An agent may say where its kubelet port is reachable (keelson.io/kubelet-host); otherwise the InternalIP, as Kubernetes does.
+  const host = node.metadata?.annotations?.['keelson.io/kubelet-host'] ?? (addresses.find((a) => a.type === 'InternalIP') ?? addresses.find((a) => a.type === 'Hostname') ?? addresses[0])?.address;
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
   if (!host || !port) throw Errors.badRequest(`node ${nodeName} has no address or kubelet endpoint to reach it by`);
   const search = forwarded.toString();
