@@ -1,13 +1,10 @@
 import type { KubeObject } from '@keelson/apimachinery';
+import type { CallOptions, InformerEvent } from '@keelson/informer';
 
 // What the shells need of an API client; libs/informer's ApiClient fits, and specs pass a
 // recording fake. Every write names its cause (a log sequence) and field manager.
 
-export interface WriteOptions {
-  cause?: number;
-  fieldManager?: string;
-  patchType?: 'json' | 'merge' | 'strategic' | 'apply';
-}
+export type WriteOptions = CallOptions;
 
 export interface ControllerClient {
   get(path: string): Promise<KubeObject>;
@@ -17,15 +14,8 @@ export interface ControllerClient {
   delete(path: string, body?: unknown, opts?: WriteOptions): Promise<KubeObject>;
 }
 
-/** The change an informer saw; structurally libs/informer's InformerEvent. */
-export interface ObjectEvent {
-  type: 'add' | 'update' | 'delete';
-  key: string;
-  object: KubeObject;
-  old?: KubeObject;
-  seq: number;
-  entryType?: string;
-}
+/** The change an informer saw (entryType optional, so specs can leave it out). */
+export type ObjectEvent = Omit<InformerEvent, 'entryType'> & Partial<Pick<InformerEvent, 'entryType'>>;
 
 /** What a shell reads of an informer: structurally libs/informer's Informer. */
 export interface Cache {

@@ -1,12 +1,10 @@
 import type { KubeObject } from '@keelson/apimachinery';
+import type { CallOptions, InformerEvent } from '@keelson/informer';
 
 // What the scheduler needs of an API client (libs/informer's ApiClient fits): specs pass a
 // recording fake and compare the calls.
 
-export interface WriteOptions {
-  cause?: number;
-  patchType?: 'json' | 'merge' | 'strategic' | 'apply';
-}
+export type WriteOptions = CallOptions;
 
 export interface SchedulerClient {
   create(path: string, body: unknown, opts?: WriteOptions): Promise<KubeObject>;
@@ -14,16 +12,8 @@ export interface SchedulerClient {
   delete(path: string, body?: unknown, opts?: WriteOptions): Promise<KubeObject>;
 }
 
-/** The change an informer saw; structurally libs/informer's InformerEvent. */
-export interface ObjectEvent {
-  type: 'add' | 'update' | 'delete';
-  key: string;
-  object: KubeObject;
-  old?: KubeObject;
-  seq: number;
-  /** the log entry's type, e.g. "Created" */
-  entryType?: string;
-}
+/** The change an informer saw (entryType optional, so specs can leave it out). */
+export type ObjectEvent = Omit<InformerEvent, 'entryType'> & Partial<Pick<InformerEvent, 'entryType'>>;
 
 export const podPath = (namespace: string | undefined, name: string | undefined, sub?: string) =>
   `/api/v1/namespaces/${namespace ?? 'default'}/pods/${name ?? ''}${sub ? `/${sub}` : ''}`;

@@ -54,7 +54,7 @@ export function testScheduler(config?: string) {
   const warnings: string[] = [];
   const scheduler = new Scheduler({ profiles: loadSchedulerConfiguration(config).profiles, client, now: () => t, random: () => 0.5, warn: (m) => warnings.push(m) });
   let seq = 0;
-  const feed = (handler: (e: ObjectEvent) => void, type: ObjectEvent['type'], object: KubeObject, entryType = type === 'add' ? 'Created' : 'Updated') => {
+  const feed = (handler: (e: ObjectEvent) => void, type: ObjectEvent['type'], object: KubeObject, entryType: ObjectEvent['entryType'] = type === 'add' ? 'Created' : 'Updated') => {
     const key = object.metadata.namespace ? `${object.metadata.namespace}/${object.metadata.name}` : object.metadata.name!;
     handler({ type, key, object, seq: ++seq, entryType });
     return seq;
