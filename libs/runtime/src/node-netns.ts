@@ -56,7 +56,17 @@ export async function ensureNodeNamespace(n: number): Promise<NodeNamespace> {
     await inNs('link', 'del', 'eth0').catch(() => undefined);
     await ip('link', 'add', hostVeth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', name);
   }
-  await ip('link', 'set', hostVeth, 'master', UNDERLAY_BRIDGE, 'up');
+  // The bridge is shared: another caller's removeUnderlay may delete it between ensureUnderlay
+  // and this attach (it checks for attached nodes first, and ours is not attached yet). Re-make and retry.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ip('link', 'set', hostVeth, 'master', UNDERLAY_BRIDGE, 'up');
+      break;
+    } catch (err) {
+      if (attempt >= 3 || (await linkExists(UNDERLAY_BRIDGE))) throw err;
+      await ensureUnderlay();
+    }
+  }
   await inNs('link', 'set', 'lo', 'up');
   await inNs('addr', 'replace', `${UNDERLAY_PREFIX}.${n}/24`, 'dev', 'eth0');
   await inNs('link', 'set', 'eth0', 'up');
