@@ -38,9 +38,11 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     const kubernetes = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } }, spec: { clusterIP: '10.96.0.1', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: this.config.port }] } };
     const existing = await this.api.store.current(svc.resource, 'default', 'kubernetes');
     if (!existing.object) await this.api.handle(svc, { query: new URLSearchParams(), body: kubernetes }, ctx).catch(ignoreExisting);
+    if (this.config.metricResolutionSeconds > 0) this.api.metrics.start(this.config.metricResolutionSeconds * 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.api.metrics.stop();
     await this.store.namespaces?.stop();
     this.store.watchCache?.stop();
     await this.projector.stop();

@@ -16,6 +16,8 @@ export interface ApiServerConfig {
   projector: boolean;
   /** answer keelson.api.* over NATS (off for test servers sharing one NATS, whose subjects would collide) */
   internalApi: boolean;
+  /** how often node agents are scraped for metrics.k8s.io (metrics-server's --metric-resolution); 0 = never */
+  metricResolutionSeconds: number;
 }
 
 export function apiServerConfig(overrides: Partial<ApiServerConfig> = {}, env = process.env): ApiServerConfig {
@@ -30,6 +32,7 @@ export function apiServerConfig(overrides: Partial<ApiServerConfig> = {}, env = 
     subjectPrefix: env.KEELSON_SUBJECT_PREFIX,
     projector: (env.KEELSON_PROJECTOR ?? 'true') !== 'false',
     internalApi: (env.KEELSON_INTERNAL_API ?? 'true') !== 'false',
+    metricResolutionSeconds: Number(env.KEELSON_METRIC_RESOLUTION ?? 5),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

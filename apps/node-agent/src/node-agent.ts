@@ -18,6 +18,7 @@ import { AgentHttpServer } from './http-server';
 import { registerNode, type RegisteredNode } from './node-registration';
 import { ApiPodApi } from './pod-api';
 import { watchContainerEvents } from './pleg';
+import { mountResourceMetrics } from './resource-metrics';
 
 const EVICTION_CHECK_MS = 10_000;
 
@@ -50,6 +51,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const http = new AgentHttpServer();
     // kubectl logs / exec / port-forward arrive here through the apiserver's proxy.
     mountKubeletHandlers(http, runtime);
+    mountResourceMetrics(http, runtime, config.name);
     const kubeletPort = await http.listen(config.port);
     closers.push(() => http.close());
 

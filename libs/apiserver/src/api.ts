@@ -1,6 +1,6 @@
 import { Errors, type KubeObject } from '@keelson/apimachinery';
 import { patchMetaFor } from '@keelson/patch';
-import { apiVersionOf } from '@keelson/resources';
+import { apiVersionOf, isAggregated } from '@keelson/resources';
 import type { RequestContext } from './context';
 import { create } from './handlers/create';
 import { remove, type DeleteOptions } from './handlers/delete';
@@ -9,6 +9,7 @@ import { get, list } from './handlers/read';
 import { bind, getScale, writeScale } from './handlers/subresources';
 import { update } from './handlers/update';
 import { watch, type WatchSink } from './handlers/watch';
+import { MetricsServer } from './metrics/metrics-server';
 import type { ResourceRequest } from './request-info';
 import type { ObjectStore } from './store';
 
@@ -28,10 +29,16 @@ export interface ApiOutput {
 const SCALE_META = patchMetaFor('autoscaling', 'Scale');
 
 export class Api {
-  constructor(readonly store: ObjectStore) {}
+  /** metrics.k8s.io, scraped from the node agents; started by whoever runs the server */
+  readonly metrics: MetricsServer;
+
+  constructor(readonly store: ObjectStore) {
+    this.metrics = new MetricsServer(store);
+  }
 
   async handle(req: ResourceRequest, input: ApiInput, ctx: RequestContext): Promise<ApiOutput> {
     const { store } = this;
+    if (isAggregated(req.resource)) return ok(await this.metrics.handle(req, input.query));
     const sub = req.subresource;
     if (sub && !['status', 'scale', 'binding', 'eviction'].includes(sub)) {
       throw Errors.notFound(req.resource.plural, req.resource.group, req.name ?? '').withMessage(`the server could not find the requested resource (${req.resource.plural}/${sub} is served by the node agent)`);
@@ -75,6 +82,7 @@ export class Api {
   }
 
   watch(req: ResourceRequest, query: URLSearchParams, sink: WatchSink): Promise<void> {
+    if (isAggregated(req.resource)) throw Errors.methodNotAllowed('the server does not allow this method on the requested resource');
     return watch(this.store, req, query, sink);
   }
 

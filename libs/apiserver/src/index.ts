@@ -10,3 +10,4 @@ export type { PatchType } from './handlers/patch';
 export { NamespaceCache } from './namespace-cache';
 export { createUpgradeHandler, locateAgent, containerFor, isNodeSubresource } from './http/proxy';
 export { WatchCache } from './watch-cache';
+export { MetricsServer, DEFAULT_METRIC_RESOLUTION_MS } from './metrics/metrics-server';

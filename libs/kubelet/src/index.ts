@@ -52,3 +52,5 @@ export { VolumeHost, writeFilesIfChanged } from './volume-host';
 export type { VolumeSetUpResult } from './volume-host';
 export { EvictionManager, memoryAvailable, workingSet } from './eviction-manager';
 export type { EvictionDecision } from './eviction-manager';
+export { formatResourceMetrics, cpuacctSeconds, procStatBusySeconds, cgroupWorkingSet } from './resource-metrics';
+export type { ContainerSample, NodeSample } from './resource-metrics';

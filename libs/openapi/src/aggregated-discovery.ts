@@ -51,7 +51,7 @@ function discoveryVersion(group: string, version: string) {
         responseKind: { group: '', version: '', kind: r.kind },
         scope: r.namespaced ? 'Namespaced' : 'Cluster',
         singularResource: r.singular,
-        verbs: [...VERBS],
+        verbs: [...(r.verbs ?? VERBS)],
         ...(r.shortNames?.length ? { shortNames: [...r.shortNames] } : {}),
         ...(r.categories?.length ? { categories: [...r.categories] } : {}),
         ...(r.subresources?.length

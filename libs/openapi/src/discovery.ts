@@ -51,7 +51,7 @@ export function resourceEntries(r: ApiResource): ApiResourceEntry[] {
     singularName: r.singular,
     namespaced: r.namespaced,
     kind: r.kind,
-    verbs: [...VERBS],
+    verbs: [...(r.verbs ?? VERBS)],
     ...(r.shortNames?.length ? { shortNames: [...r.shortNames] } : {}),
     ...(r.categories?.length ? { categories: [...r.categories] } : {}),
     storageVersionHash: storageVersionHash(r),

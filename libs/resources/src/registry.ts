@@ -16,6 +16,8 @@ export interface ApiResource {
   readonly subresources?: readonly Subresource[];
   /** Secrets are encrypted before they reach the log. */
   readonly encrypted?: boolean;
+  /** the verbs discovery lists when not every one of VERBS (read-only aggregated APIs) */
+  readonly verbs?: readonly string[];
 }
 
 export type Subresource = 'status' | 'scale' | 'binding' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy' | 'eviction';
@@ -58,10 +60,24 @@ export const RESOURCES: readonly ApiResource[] = [
   inGroup('policy', ['v1'])({ kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, shortNames: ['pdb'], subresources: ['status'] }),
 ];
 
+/**
+ * Resources that are not objects in the log: served from memory by the apiserver, as
+ * kube-apiserver proxies them to an aggregated API server (metrics-server for metrics.k8s.io).
+ * Discovery lists them and the router finds them; nothing stores, watches or deletes them.
+ */
+export const AGGREGATED_RESOURCES: readonly ApiResource[] = [
+  inGroup('metrics.k8s.io', ['v1beta1'])({ kind: 'NodeMetrics', plural: 'nodes', singular: '', namespaced: false, verbs: ['get', 'list'] }),
+  inGroup('metrics.k8s.io', ['v1beta1'])({ kind: 'PodMetrics', plural: 'pods', singular: '', namespaced: true, verbs: ['get', 'list'] }),
+];
+
+const SERVED = [...RESOURCES, ...AGGREGATED_RESOURCES];
+
+export const isAggregated = (r: ApiResource): boolean => AGGREGATED_RESOURCES.includes(r);
+
 /** Group versions in the order discovery lists them. */
 export function groupVersions(): { group: string; versions: string[] }[] {
   const out = new Map<string, string[]>();
-  for (const r of RESOURCES) {
+  for (const r of SERVED) {
     const vs = out.get(r.group) ?? [];
     for (const v of r.versions) if (!vs.includes(v)) vs.push(v);
     out.set(r.group, vs);
@@ -79,11 +95,11 @@ export function parseApiVersion(apiVersion: string): { group: string; version: s
 }
 
 export function resourcesIn(group: string, version: string): ApiResource[] {
-  return RESOURCES.filter((r) => r.group === group && r.versions.includes(version));
+  return SERVED.filter((r) => r.group === group && r.versions.includes(version));
 }
 
 export function findByPlural(group: string, version: string, plural: string): ApiResource | undefined {
-  return RESOURCES.find((r) => r.group === group && r.plural === plural && r.versions.includes(version));
+  return SERVED.find((r) => r.group === group && r.plural === plural && r.versions.includes(version));
 }
 
 export function findByKind(apiVersion: string, kind: string): ApiResource | undefined {

@@ -20,7 +20,7 @@ interface PodShape {
   spec?: { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[]; ephemeralContainers?: { name: string }[] };
   status?: { phase?: string };
 }
-interface NodeShape {
+export interface NodeShape {
   metadata?: { annotations?: Record<string, string> };
   status?: { addresses?: { type: string; address: string }[]; daemonEndpoints?: { kubeletEndpoint?: { Port?: number } } };
 }
@@ -74,13 +74,18 @@ export async function locateAgent(store: ObjectStore, rr: ResourceRequest, query
   if (!nodeName) throw Errors.badRequest(`pod ${name} does not have a host assigned`);
   const node = (await store.current(NODES, undefined, nodeName)).object as (KubeObject & NodeShape) | null;
   if (!node) throw Errors.notFound('nodes', '', nodeName);
-  const addresses = node.status?.addresses ?? [];
-  // An agent may say where its kubelet port is reachable (keelson.io/kubelet-host); otherwise the InternalIP, as Kubernetes does.
-  const host = node.metadata?.annotations?.['keelson.io/kubelet-host'] ?? (addresses.find((a) => a.type === 'InternalIP') ?? addresses.find((a) => a.type === 'Hostname') ?? addresses[0])?.address;
-  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  const { host, port } = kubeletAddress(node);
   if (!host || !port) throw Errors.badRequest(`node ${nodeName} has no address or kubelet endpoint to reach it by`);
   const search = forwarded.toString();
   return { host, port, path: search ? `${path}?${search}` : path };
+}
+
+/** Where a node's kubelet port is reached. */
+export function kubeletAddress(node: NodeShape): { host?: string; port?: number } {
+  const addresses = node.status?.addresses ?? [];
+  // An agent may say where its kubelet port is reachable (keelson.io/kubelet-host); otherwise the InternalIP, as Kubernetes does.
+  const host = node.metadata?.annotations?.['keelson.io/kubelet-host'] ?? (addresses.find((a) => a.type === 'InternalIP') ?? addresses.find((a) => a.type === 'Hostname') ?? addresses[0])?.address;
+  return { host, port: node.status?.daemonEndpoints?.kubeletEndpoint?.Port };
 }
 
 /** pods/log (and a plain request on the upgrade-only subresources). */
