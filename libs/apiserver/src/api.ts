@@ -5,7 +5,7 @@ import type { RequestContext } from './context';
 import { create } from './handlers/create';
 import { remove, type DeleteOptions } from './handlers/delete';
 import { applyPatch, patch, type PatchType } from './handlers/patch';
-import { get, list } from './handlers/read';
+import { get, list, present } from './handlers/read';
 import { bind, getScale, writeScale } from './handlers/subresources';
 import { update } from './handlers/update';
 import { watch, type WatchSink } from './handlers/watch';
@@ -59,13 +59,13 @@ export class Api {
         if (sub === 'binding') return { code: 201, body: await bind(store, req, input.body, ctx) };
         if (sub === 'eviction') return this.evict(req, ctx);
         if (req.name && !sub) throw Errors.methodNotAllowed('the server does not allow this method on the requested resource');
-        return { code: 201, body: await create(store, req, input.body, ctx) };
+        return { code: 201, body: present(req, await create(store, req, input.body, ctx)) };
       case 'update':
         if (sub === 'scale') return ok(await writeScale(store, req, ctx, () => input.body as KubeObject));
-        return ok(await update(store, req, input.body, ctx));
+        return ok(present(req, await update(store, req, input.body, ctx)));
       case 'patch':
         if (sub === 'scale') return ok(await writeScale(store, req, ctx, (scale) => applyPatch(input.patchType === 'apply' ? 'merge' : (input.patchType ?? 'merge'), scale, input.body, SCALE_META)));
-        return ok(await patch(store, req, input.patchType ?? 'merge', input.body, ctx));
+        return ok(present(req, await patch(store, req, input.patchType ?? 'merge', input.body, ctx)));
       case 'delete': {
         const res = await remove(store, req, deleteOptions(input), ctx);
         return { code: res.gone ? 200 : 202, body: res.object };

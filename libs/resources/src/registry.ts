@@ -56,7 +56,8 @@ export const RESOURCES: readonly ApiResource[] = [
   inGroup('storage.k8s.io', ['v1'])({ kind: 'StorageClass', plural: 'storageclasses', singular: 'storageclass', namespaced: false, shortNames: ['sc'] }),
   inGroup('scheduling.k8s.io', ['v1'])({ kind: 'PriorityClass', plural: 'priorityclasses', singular: 'priorityclass', namespaced: false, shortNames: ['pc'] }),
   inGroup('coordination.k8s.io', ['v1'])({ kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true }),
-  inGroup('autoscaling', ['v2'])({ kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
+  // autoscaling/v1 too: `kubectl autoscale` (1.27 and 1.32 alike) creates v1 objects; converted to v2 for storage.
+  inGroup('autoscaling', ['v2', 'v1'])({ kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', namespaced: true, shortNames: ['hpa'], categories: ['all'], subresources: ['status'] }),
   inGroup('policy', ['v1'])({ kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', namespaced: true, shortNames: ['pdb'], subresources: ['status'] }),
 ];
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Errors, isKubeObject, type KubeObject } from '@keelson/apimachinery';
-import { apiVersionOf, storageVersion } from '@keelson/resources';
+import { apiVersionOf } from '@keelson/resources';
+import { toStorage } from '../conversion';
 import { admit } from '../admission';
 import type { RequestContext } from '../context';
 import type { ResourceRequest } from '../request-info';
@@ -74,7 +75,6 @@ export function decodeBody(req: ResourceRequest, body: unknown): KubeObject {
   if (obj.kind !== undefined && obj.kind !== r.kind) {
     throw Errors.badRequest(`the kind in the data (${obj.kind}) does not match the expected kind (${r.kind})`);
   }
-  obj.apiVersion = apiVersionOf(r.group, storageVersion(r));
   obj.kind = r.kind;
-  return foldStringData(obj);
+  return foldStringData(toStorage(r, req.version, obj));
 }

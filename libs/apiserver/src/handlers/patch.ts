@@ -2,6 +2,7 @@ import { Errors, type KubeObject } from '@keelson/apimachinery';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchMetaFor, serverSideApply } from '@keelson/patch';
 import { apiVersionOf } from '@keelson/resources';
 import type { RequestContext } from '../context';
+import { fromStorage, toStorage } from '../conversion';
 import type { ResourceRequest } from '../request-info';
 import type { ObjectStore } from '../store';
 import { create } from './create';
@@ -49,7 +50,8 @@ export async function patch(store: ObjectStore, req: ResourceRequest, type: Patc
     );
   }
   return writeChange(store, req, ctx, (live) => {
-    const patched = applyPatch(type, live, body, meta);
+    // A patch is written against the version of its URL: applied to the object in that version.
+    const patched = toStorage(r, req.version, applyPatch(type, fromStorage(r, req.version, live), body, meta));
     if (patched.metadata?.name !== undefined && patched.metadata.name !== live.metadata.name) throw Errors.badRequest('metadata.name: the name of an object cannot be changed');
     // A resourceVersion inside the patch is a precondition; the one carried over from `live` is not.
     const pinned = (body as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion;

@@ -1,6 +1,6 @@
 import { convertFieldSelector, Errors, fieldRequirementsToSql, fieldsMatch, fieldValue, labelRequirementsToSql, parseFieldSelector, parseLabelSelector, type FieldRequirement, type KubeObject, type LabelRequirements } from '@keelson/apimachinery';
 import { matches } from '@keelson/apimachinery';
-import { apiVersionOf } from '@keelson/resources';
+import { fromStorage } from '../conversion';
 import type { ResourceRequest } from '../request-info';
 import type { ObjectStore } from '../store';
 
@@ -24,10 +24,9 @@ export function selects(req: ResourceRequest, sel: Selection, obj: KubeObject): 
   return matches(sel.labels, obj.metadata.labels ?? {}) && fieldsMatch(sel.fields, (f) => fieldValue(req.resource.plural, obj, f));
 }
 
-/** The object as the requested version presents it (one schema per kind here, so only apiVersion differs). */
+/** The object as the requested version presents it. */
 export function present(req: ResourceRequest, obj: KubeObject): KubeObject {
-  const apiVersion = apiVersionOf(req.resource.group, req.version);
-  return obj.apiVersion === apiVersion ? obj : { ...obj, apiVersion };
+  return fromStorage(req.resource, req.version, obj);
 }
 
 export async function get(store: ObjectStore, req: ResourceRequest, query: URLSearchParams): Promise<KubeObject> {

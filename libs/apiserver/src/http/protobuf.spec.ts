@@ -127,6 +127,8 @@ const ROUND_TRIPS: [string, object][] = [
   ['DeleteOptions under any group version', { apiVersion: 'apps/v1', kind: 'DeleteOptions', preconditions: { uid: 'u-1' }, orphanDependents: false }],
   ['a CronJob', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '*/1 * * * *', suspend: false, jobTemplate: { spec: { backoffLimit: 0, template: { spec: { containers: [{ name: 'c', image: 'busybox' }], restartPolicy: 'OnFailure' } } } } } }],
   ['a PriorityClass', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 0, globalDefault: true, description: 'd' }],
+  // what `kubectl autoscale` sends (autoscaling/v1, in kubectl 1.32 as in 1.27)
+  ['an autoscaling/v1 HPA', { apiVersion: 'autoscaling/v1', kind: 'HorizontalPodAutoscaler', metadata: { name: 'web', namespace: 'default' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'web', apiVersion: 'apps/v1' }, minReplicas: 1, maxReplicas: 3, targetCPUUtilizationPercentage: 50 }, status: { currentReplicas: 0, desiredReplicas: 0 } }],
 ];
 
 describe('given an object in its JSON form', () => {

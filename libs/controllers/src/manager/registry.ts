@@ -3,6 +3,7 @@ import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { EndpointsController } from './endpoints';
 import { GarbageCollector } from './garbage-collector';
+import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
 import { NodeLifecycleController } from './node-lifecycle';
@@ -13,9 +14,6 @@ import { PersistentVolumeController } from './volume';
 
 // Every controller the manager can run, by the name kube-controller-manager's --controllers
 // flag uses.
-//
-// TODO(issue 5): horizontalpodautoscaling (autoscaling/v2) — needs node agents reporting usage
-// through metrics.k8s.io/v1beta1 first; not wired yet.
 
 type Factory = (ctx: ShellContext) => ControllerShell;
 
@@ -31,6 +29,7 @@ export const CONTROLLERS = [
   { name: 'nodelifecycle', create: ((ctx) => new NodeLifecycleController(ctx)) as Factory },
   { name: 'persistentvolume-binder', create: ((ctx) => new PersistentVolumeController(ctx)) as Factory },
   { name: 'endpoints', create: ((ctx) => new EndpointsController(ctx)) as Factory },
+  { name: 'horizontalpodautoscaling', create: ((ctx) => new HorizontalPodAutoscalerController(ctx)) as Factory },
 ] as const;
 
 export type ControllerName = (typeof CONTROLLERS)[number]['name'];

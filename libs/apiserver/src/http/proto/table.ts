@@ -33,6 +33,7 @@ export const ROOT_KINDS = [
   'k8s.io.api.coordination.v1.Lease',
   'k8s.io.api.autoscaling.v1.Scale',
   'k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler',
+  'k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler',
   'k8s.io.api.policy.v1.PodDisruptionBudget',
   'k8s.io.api.policy.v1.Eviction',
   'k8s.io.api.authentication.v1.TokenRequest',
