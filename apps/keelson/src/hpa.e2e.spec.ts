@@ -9,7 +9,7 @@ import { eventually, RealCluster } from './testing/real-cluster';
 const NODES = [21, 22];
 const KUBECTL_127 = `${dirname(realpathSync(execFileSync('which', ['kubectl']).toString().trim()))}/kubectl.1.27`;
 
-/** "12m" → 12, "1" → 1000, "37Mi" → 37 */
+/** The leading number of a figure kubectl prints: "12m" → 12, "37Mi" → 37, "5%" → 5 */
 const number = (s: string) => Number(/^(\d+)/.exec(s)?.[1] ?? NaN);
 
 /** A pod whose one container spins, requesting 50m and held to 100m by its CFS quota. */
