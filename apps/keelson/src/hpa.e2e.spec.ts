@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import { realpathSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { EventLog, subjectFor, type LogEntry } from '@keelson/eventlog';
 import { eventually, RealCluster } from './testing/real-cluster';
 
 // Resource metrics and the HorizontalPodAutoscaler on real agents: `kubectl top` reads
@@ -22,6 +23,20 @@ const busyPod = (name: string) => ({
 
 describe('kubectl top and the HorizontalPodAutoscaler', () => {
   const cluster = new RealCluster();
+
+  /** Every log entry of one object, oldest first, and the entry each one names as its cause. */
+  async function history(group: string, plural: string, name: string): Promise<{ entry: LogEntry; cause: LogEntry | null }[]> {
+    const log = await EventLog.connect({ servers: cluster.nats.url });
+    try {
+      const entries: LogEntry[] = [];
+      const done = new AbortController();
+      await log.follow(subjectFor({ group, plural, namespace: 'default', name }), 1, (e) => void entries.push(e), done.signal, () => done.abort());
+      return await Promise.all(entries.map(async (entry) => ({ entry, cause: entry.cause ? await log.entryAt(entry.cause) : null })));
+    } finally {
+      await log.close();
+    }
+  }
+
   beforeAll(() => cluster.start(__filename, NODES), 180_000);
   afterAll(() => cluster.stop(), 120_000);
 
@@ -30,7 +45,7 @@ describe('kubectl top and the HorizontalPodAutoscaler', () => {
     await cluster.ok(['run', 'idle', '--image=busybox', '--restart=Never', '--', 'sleep', '3600']);
     await cluster.ok(['create', '-f', '-'], JSON.stringify(busyPod('busy')));
 
-    const nodes = await eventually(() => cluster.kubectl(['top', 'nodes', '--no-headers']), (r) => r.code === 0 && r.stdout.trim().split('\n').length === 2, 90_000);
+    const nodes = await eventually(() => cluster.kubectl(['top', 'nodes', '--no-headers']), (r) => r.code === 0 && r.stdout.trim().split('\n').length === 2 && !r.stdout.includes('<unknown>'), 90_000);
     expect(nodes.stderr).toBe('');
     const rows = nodes.stdout.trim().split('\n').map((l) => l.trim().split(/\s+/));
     expect(rows.map((r) => r[0]).sort()).toEqual(['keelson-node-21', 'keelson-node-22']);
@@ -88,10 +103,13 @@ describe('kubectl top and the HorizontalPodAutoscaler', () => {
     // One pod spinning at its 100m limit is 200 % of its 50m request: 4 pods wanted, 3 allowed.
     const up = await eventually(() => cluster.json(['hpa', 'burn']), (h) => h.status?.desiredReplicas === 3 && h.status?.currentReplicas === 3, 180_000);
     expect(up.status.currentMetrics[0].resource.current.averageUtilization).toBeGreaterThan(55);
-    expect(up.status.conditions.find((c: any) => c.type === 'ScalingLimited')).toMatchObject({ status: 'True', reason: 'TooManyReplicas' });
+    expect(up.status.conditions.find((c: any) => c.type === 'ScalingActive')).toMatchObject({ status: 'True', reason: 'ValidMetricFound' });
     expect(up.status.lastScaleTime).toBeDefined();
     const scaled = await eventually(() => cluster.json(['deployment', 'burn']), (d) => d.spec.replicas === 3);
     expect(scaled.spec.replicas).toBe(3);
+    // The rescale is in the Deployment's history, written by the HPA controller, caused by the HPA.
+    const rescale = (await history('apps', 'deployments', 'burn')).find((h) => h.entry.actor === 'controller:horizontalpodautoscaling' && (h.entry.object as any).spec.replicas === 3);
+    expect(rescale?.cause?.object).toMatchObject({ kind: 'HorizontalPodAutoscaler', metadata: { name: 'burn' } });
     const table = await cluster.ok(['get', 'hpa', 'burn', '--no-headers']);
     expect(table).toMatch(/^burn\s+Deployment\/burn\s+cpu: \d+%\/50%\s+1\s+3\s+3\s/);
     const described = await cluster.ok(['describe', 'hpa', 'burn']);
