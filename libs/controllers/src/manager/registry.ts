@@ -2,6 +2,7 @@ import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { EndpointsController } from './endpoints';
+import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbage-collector';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
@@ -31,6 +32,7 @@ export const CONTROLLERS = [
   { name: 'nodelifecycle', create: ((ctx) => new NodeLifecycleController(ctx)) as Factory },
   { name: 'persistentvolume-binder', create: ((ctx) => new PersistentVolumeController(ctx)) as Factory },
   { name: 'endpoints', create: ((ctx) => new EndpointsController(ctx)) as Factory },
+  { name: 'endpointslice', create: ((ctx) => new EndpointSliceController(ctx)) as Factory },
 ] as const;
 
 export type ControllerName = (typeof CONTROLLERS)[number]['name'];
