@@ -3,3 +3,4 @@
 export * from './cluster-index';
 export * from './records';
 export * from './wire';
+export * from './kube-dns';
