@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { apiServerConfig, startApiServer } from '@keelson/apiserver-app';
 import { schedulerAppConfig, startScheduler } from '@keelson/scheduler-app';
 import { controllerManagerConfig, startControllerManager } from '@keelson/controller-manager';
+import { dnsAppConfig, startDns } from '@keelson/dns-app';
 import { DEFAULT_PORTS, startNats, startPostgres, writeKubeconfig } from '@keelson/local';
 import Docker from 'dockerode';
 import { spawnNodeAgents } from '@keelson/node-agent';
@@ -66,6 +67,11 @@ export async function start(opts: StartOptions): Promise<void> {
       const agents = await spawnNodeAgents(opts.nodes, { natsUrl: nats.url, dataDir, log: (l) => console.log(`keelson: ${l}`) });
       stops.push(() => Promise.all(agents.map((a) => a.stop())).then(() => undefined));
       console.log(`keelson: ${agents.length} node agents ready (${agents.map((a) => `keelson-node-${a.node} :${a.port}`).join(', ')})`);
+      // Cluster DNS on the underlay's host address, which the nodes' bridge now carries; pods
+      // reach it as kube-system/kube-dns, 10.96.0.10.
+      const dns = await startDns(dnsAppConfig({ natsUrl: nats.url }));
+      stops.push(() => dns.close());
+      console.log(`keelson: dns for cluster.local at ${dns.listening.map((l) => `${l.host}:${l.port}`).join(', ')} (Service kube-system/kube-dns, 10.96.0.10)`);
     }
     console.log(`keelson: ready — export KUBECONFIG=${kubeconfig}; kubectl get ns`);
   } catch (e) {

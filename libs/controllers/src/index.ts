@@ -69,6 +69,7 @@ export * as nodelifecycle from './nodelifecycle';
 export * as volume from './volume';
 export * as endpoints from './endpoints';
 export * as hpa from './hpa';
+export * as endpointslice from './endpointslice';
 
 // The controller-manager's shells: work queue, expectations, informers, one shell per controller.
 export * from './manager';

@@ -40,6 +40,8 @@ export type { MachineFacts, NodeConfig, NodeImage, NodeObject, NodeCondition, Re
 export { observePod, latestSandbox, containersToCollect, nextRestartCount, nextSandboxAttempt, LABEL_CONTAINER_HASH, LABEL_CONTAINER_KIND } from './observe';
 export type { RuntimeSandbox, RuntimeContainer } from './observe';
 export { PodSyncer, RESYNC_MS } from './pod-sync';
+export { podDnsConfig, parseResolvConf, nodeResolvConf, DEFAULT_CLUSTER_DNS } from './dns-config';
+export type { ClusterDnsSettings, ResolvConf } from './dns-config';
 export type { PodSyncerOptions, SyncResult } from './pod-sync';
 export { gatherSources, referencedNames } from './pod-sync-ports';
 export type { PodApi, PodNetworkPlugin, PodSources, StepTimings, PortMappingLike } from './pod-sync-ports';

@@ -20,6 +20,7 @@ import type { ProbeRunner } from './probe-runner';
 import { containerResources } from './resources';
 import { generatePodStatus, statusChanged } from './status';
 import { deletionGracePeriod } from './changes';
+import { DEFAULT_CLUSTER_DNS, nodeResolvConf, podDnsConfig, type ClusterDnsSettings } from './dns-config';
 import { evictedStatus } from './eviction';
 import type { Container, ObservedPod, Pod, PodStatus, StartFailure } from './types';
 import { containerMounts, planVolumes, type VolumePlan } from './volumes';
@@ -43,6 +44,8 @@ export interface PodSyncerOptions {
   readonly podByUid: (uid: string) => Pod | undefined;
   readonly nodeCpus: readonly number[];
   readonly nodeAllocatable?: { readonly cpu?: string; readonly memory?: string };
+  /** --cluster-dns, --cluster-domain and the node's resolv.conf; default 10.96.0.10, cluster.local, /etc/resolv.conf */
+  readonly dns?: ClusterDnsSettings;
   readonly clock?: () => number;
   readonly onTimings?: (pod: Pod, timings: StepTimings) => void;
   readonly log?: (line: string) => void;
@@ -69,9 +72,11 @@ export class PodSyncer {
   private readonly pods = new Map<string, PodState>();
   private cpus: CpuAssignments = EMPTY_ASSIGNMENTS;
   private readonly clock: () => number;
+  private readonly dns: ClusterDnsSettings;
 
   constructor(private readonly o: PodSyncerOptions) {
     this.clock = o.clock ?? Date.now;
+    this.dns = o.dns ?? { ...DEFAULT_CLUSTER_DNS, host: nodeResolvConf() };
   }
 
   get known(): string[] {
@@ -212,6 +217,8 @@ export class PodSyncer {
       hostname: pod.spec?.hostname ?? pod.metadata!.name!,
       attempt: nextSandboxAttempt(sandboxes),
       portMappings,
+      // The sandbox's resolv.conf; app containers joining its network namespace share it.
+      dns: podDnsConfig(pod, this.dns),
     });
     const t1 = this.clock();
     const status = await rt.podSandboxStatus(id);

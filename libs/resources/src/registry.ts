@@ -50,6 +50,7 @@ export const RESOURCES: readonly ApiResource[] = [
   batch({ kind: 'Job', plural: 'jobs', singular: 'job', namespaced: true, categories: ['all'], subresources: ['status'] }),
   // batch/v1beta1 CronJob is served too, because the seed's fixture uses it; one object, two versions.
   inGroup('batch', ['v1', 'v1beta1'])({ kind: 'CronJob', plural: 'cronjobs', singular: 'cronjob', namespaced: true, shortNames: ['cj'], categories: ['all'], subresources: ['status'] }),
+  inGroup('discovery.k8s.io', ['v1'])({ kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true }),
   networking({ kind: 'NetworkPolicy', plural: 'networkpolicies', singular: 'networkpolicy', namespaced: true, shortNames: ['netpol'] }),
   networking({ kind: 'Ingress', plural: 'ingresses', singular: 'ingress', namespaced: true, shortNames: ['ing'], subresources: ['status'] }),
   networking({ kind: 'IngressClass', plural: 'ingressclasses', singular: 'ingressclass', namespaced: false }),

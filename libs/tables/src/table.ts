@@ -58,6 +58,7 @@ const PRINTERS: Readonly<Record<string, Printer>> = {
   'controllerrevisions.apps': workloads.controllerRevisionPrinter,
   'jobs.batch': workloads.jobPrinter,
   'cronjobs.batch': workloads.cronJobPrinter,
+  'endpointslices.discovery.k8s.io': cluster.endpointSlicePrinter,
   'ingresses.networking.k8s.io': cluster.ingressPrinter,
   'ingressclasses.networking.k8s.io': cluster.ingressClassPrinter,
   'networkpolicies.networking.k8s.io': cluster.networkPolicyPrinter,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { apiServerConfig, startApiServer, type RunningApiServer } from '@keelson/apiserver-app';
 import { controllerManagerConfig, startControllerManager, type RunningControllerManager } from '@keelson/controller-manager';
+import { dnsAppConfig, startDns, UNDERLAY_HOST, type RunningDns } from '@keelson/dns-app';
 import { freePort, startNats, writeKubeconfig, type RunningSubstrate } from '@keelson/local';
 import { spawnNodeAgent, type AgentProcess } from '@keelson/node-agent';
 import { removeNodeNamespace } from '@keelson/runtime';
@@ -30,10 +31,12 @@ export class RealCluster {
   api!: RunningApiServer;
   scheduler!: RunningScheduler;
   cm!: RunningControllerManager;
+  /** With `start(…, { dns: true })`: the cluster DNS, on a free loopback port and on 172.31.0.254:53 for pods. */
+  dns?: RunningDns;
   private schema?: string;
 
   /** Starts the control plane and one agent per node number, in parallel. */
-  async start(specFile: string, nodes: readonly number[], agentArgs: readonly string[] = []): Promise<void> {
+  async start(specFile: string, nodes: readonly number[], agentArgs: readonly string[] = [], options: { dns?: boolean } = {}): Promise<void> {
     this.nats = await startNats({ dataDir: join(this.dir, 'nats'), port: await freePort() });
     this.schema = await freshSchema(specFile);
     this.api = await startApiServer(apiServerConfig({ natsUrl: this.nats.url, pgUrl: pgUrl(), port: await freePort(), schema: this.schema, secretKeyFile: join(this.dir, 'key'), internalApi: true }, {}));
@@ -41,6 +44,16 @@ export class RealCluster {
     this.scheduler = await startScheduler(schedulerAppConfig({ natsUrl: this.nats.url, identity: 'e2e', leaseMs: 3000, renewMs: 500 }, {}));
     this.cm = await startControllerManager(controllerManagerConfig({ natsUrl: this.nats.url, identity: 'e2e', leaseMs: 3000, renewMs: 500 }, {}));
     await Promise.all(nodes.map((n) => this.addNode(n, agentArgs)));
+    // After the agents: the underlay bridge holding 172.31.0.254 exists once a node is attached.
+    // Port 53 there is one per machine, so only one running cluster can have DNS at a time.
+    if (options.dns) this.dns = await startDns(dnsAppConfig({ natsUrl: this.nats.url, listen: [{ host: '127.0.0.1', port: 0 }, UNDERLAY_HOST], publish: UNDERLAY_HOST }, {}));
+  }
+
+  /** The loopback port the cluster DNS answers on (UDP and TCP). */
+  get dnsPort(): number {
+    const port = this.dns?.listening[0]?.port;
+    if (port === undefined) throw new Error('the cluster was started without dns');
+    return port;
   }
 
   /** Starts the agent of node `n` (again, after stopAgent/killAgent). */
@@ -67,6 +80,7 @@ export class RealCluster {
     // Deleting every namespace's pods first lets the agents tear down containers and CNI state.
     await this.kubectl(['delete', 'pods', '--all', '--all-namespaces', '--grace-period=0', '--force', '--wait=false']).catch(() => undefined);
     const nodes = [...this.agents.keys()];
+    await this.dns?.close();
     await Promise.all([...this.agents.values()].map((a) => a.stop()));
     await removeLeftoverContainers(nodes);
     for (const n of nodes) await removeNodeNamespace(n).catch(() => undefined);

@@ -147,6 +147,10 @@ function defaultKind(kind: string, o: Json) {
     case 'Endpoints':
       for (const subset of arr(o.subsets)) for (const p of arr(obj(subset)?.ports)) if (obj(p)) set(p as Json, 'protocol', 'TCP');
       return;
+    case 'EndpointSlice':
+      // SetDefaults_EndpointPort: an unnamed port is named "", and TCP.
+      for (const p of arr(o.ports)) if (obj(p)) (set(p as Json, 'name', ''), set(p as Json, 'protocol', 'TCP'));
+      return;
     case 'PersistentVolumeClaim':
       defaultPvcSpec(spec());
       return set(child(o, 'status'), 'phase', 'Pending');

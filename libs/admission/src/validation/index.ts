@@ -6,6 +6,7 @@ import { Causes, Json, immutable, obj, deepEqual } from '../causes';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../meta';
 import { validatePodSpec } from './pod';
 import { validateEndpoints, validateServiceSpec, validateServiceUpdate } from './service';
+import { validateEndpointSlice } from './discovery';
 import { validatePvSpec, validatePvcSpec, validatePvcUpdate, validateStorageClass } from './storage';
 import { validateIngressClassSpec, validateIngressSpec, validateNetworkPolicySpec } from './networking';
 import {
@@ -41,6 +42,8 @@ function validateKind(kind: string, o: Json, old: Json | undefined): Causes {
       return [...validateServiceSpec(spec), ...(oldSpec ? validateServiceUpdate(spec, oldSpec) : [])];
     case 'Endpoints':
       return validateEndpoints(o);
+    case 'EndpointSlice':
+      return validateEndpointSlice(o, old);
     case 'PersistentVolumeClaim':
       return [...validatePvcSpec(spec, 'spec'), ...(oldSpec ? validatePvcUpdate(spec, oldSpec) : [])];
     case 'PersistentVolume':

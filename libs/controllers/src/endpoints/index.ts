@@ -1,3 +1,2 @@
 export * from './endpoints';
-export * from './slices';
 export * from './reconcile';

@@ -1,39 +1,19 @@
-import { desiredSubsets, Endpoints, Pod, Service, ServicePort } from './endpoints';
+import { desiredSubsets, Endpoints, Service } from './endpoints';
 import { EndpointsAction, reconcileEndpoints } from './reconcile';
-import { desiredEndpointSlices } from './slices';
+import { pod, ref, service } from './testing';
 
-const service = (extra: { ports?: ServicePort[]; headless?: boolean; publishNotReady?: boolean; selector?: Record<string, string> | null } = {}): Service => ({
-  apiVersion: 'v1',
-  kind: 'Service',
-  metadata: { name: 'web', namespace: 'default', uid: 'uid-svc', labels: { app: 'web' } },
-  spec: {
-    ...(extra.selector === null ? {} : { selector: extra.selector ?? { app: 'web' } }),
-    ports: extra.ports ?? [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }],
-    clusterIP: extra.headless ? 'None' : '10.96.0.10',
-    ...(extra.publishNotReady ? { publishNotReadyAddresses: true } : {}),
-  },
-});
-const pod = (name: string, ip: string, extra: { ready?: boolean; deleting?: boolean; containerPort?: number; hostname?: string; phase?: string; labels?: Record<string, string> } = {}): Pod => ({
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: extra.labels ?? { app: 'web' }, ...(extra.deleting ? { deletionTimestamp: '2025-01-01T12:00:00Z' } : {}) },
-  spec: { nodeName: 'n1', containers: [{ name: 'nginx', ports: [{ name: 'http', containerPort: extra.containerPort ?? 8080 }] }], ...(extra.hostname ? { hostname: extra.hostname, subdomain: 'web' } : {}) },
-  status: { phase: extra.phase ?? 'Running', podIP: ip, conditions: [{ type: 'Ready', status: extra.ready === false ? 'False' : 'True' }] },
-});
-const ref = (name: string) => ({ kind: 'Pod' as const, namespace: 'default', name, uid: `uid-${name}` });
 const ips = (s: ReturnType<typeof desiredSubsets>) => s.map((x) => ({ ready: (x.addresses ?? []).map((a) => a.ip), notReady: (x.notReadyAddresses ?? []).map((a) => a.ip), ports: (x.ports ?? []).map((p) => p.port) }));
 
 describe('endpoints', () => {
-  it('nothing to do: Endpoints and slices already match the ready pods', () => {
+  it('nothing to do: the Endpoints already match the ready pods', () => {
     const svc = service();
     const pods = [pod('a', '10.0.0.2'), pod('b', '10.0.0.3')];
     const endpoints: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default', uid: 'uid-ep', labels: { app: 'web' } }, subsets: desiredSubsets(svc, pods) };
-    const slices = desiredEndpointSlices(svc, pods).map((s, i) => ({ ...s, metadata: { ...s.metadata, name: `web-${i}`, uid: `uid-slice-${i}` } }));
-    expect(reconcileEndpoints(svc, { pods, endpoints, slices })).toEqual([]);
+    expect(reconcileEndpoints(svc, { pods, endpoints })).toEqual([]);
   });
 
   it('creates Endpoints with ready addresses, their node and pod, and the named targetPort resolved per pod', () => {
-    const actions = reconcileEndpoints(service(), { pods: [pod('b', '10.0.0.10'), pod('a', '10.0.0.9')], slices: [] });
+    const actions = reconcileEndpoints(service(), { pods: [pod('b', '10.0.0.10'), pod('a', '10.0.0.9')] });
     expect(actions[0]).toEqual({
       type: 'createEndpoints',
       endpoints: {
@@ -61,14 +41,14 @@ describe('endpoints', () => {
   });
 
   it('gives pods of a headless service their hostname and labels the Endpoints headless', () => {
-    const [action] = reconcileEndpoints(service({ headless: true }), { pods: [pod('web-0', '10.0.0.2', { hostname: 'web-0' })], slices: [] });
+    const [action] = reconcileEndpoints(service({ headless: true }), { pods: [pod('web-0', '10.0.0.2', { hostname: 'web-0' })] });
     expect(action.type === 'createEndpoints' && action.endpoints).toMatchObject({ metadata: { labels: { app: 'web', 'service.kubernetes.io/headless': '' } }, subsets: [{ addresses: [{ ip: '10.0.0.2', hostname: 'web-0' }] }] });
   });
 
   it('updates the Endpoints when a pod becomes not ready', () => {
     const svc = service();
     const endpoints: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default', uid: 'uid-ep', labels: { app: 'web' } }, subsets: desiredSubsets(svc, [pod('a', '10.0.0.2')]) };
-    const actions = reconcileEndpoints(svc, { pods: [pod('a', '10.0.0.2', { ready: false })], endpoints, slices: [] });
+    const actions = reconcileEndpoints(svc, { pods: [pod('a', '10.0.0.2', { ready: false })], endpoints });
     expect(actions[0]).toMatchObject({ type: 'updateEndpoints', key: { name: 'web', uid: 'uid-ep' }, endpoints: { subsets: [{ notReadyAddresses: [{ ip: '10.0.0.2' }] }] } });
   });
 
@@ -77,33 +57,6 @@ describe('endpoints', () => {
     ['a Service without selector leaves them to the user', service({ selector: null }), []],
   ] as [string, Service | undefined, EndpointsAction[]][])('%s', (_, svc, expected) => {
     const endpoints: Endpoints = { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web', namespace: 'default', uid: 'uid-ep' }, subsets: [] };
-    expect(reconcileEndpoints(svc, { pods: [pod('a', '10.0.0.2')], endpoints, slices: [] })).toEqual(expected);
-  });
-
-  describe('EndpointSlices', () => {
-    it('keep terminating pods with conditions saying so, owned by the Service', () => {
-      const [slice] = desiredEndpointSlices(service(), [pod('a', '10.0.0.2'), pod('b', '10.0.0.3', { deleting: true }), pod('c', '10.0.0.4', { ready: false })]);
-      expect(slice.metadata).toMatchObject({ generateName: 'web-', labels: { 'kubernetes.io/service-name': 'web', 'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io' }, ownerReferences: [{ kind: 'Service', uid: 'uid-svc', controller: true }] });
-      expect(slice.addressType).toBe('IPv4');
-      expect(slice.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
-      expect(slice.endpoints.map((e) => [e.addresses[0], e.conditions])).toEqual([
-        ['10.0.0.2', { ready: true, serving: true, terminating: false }],
-        ['10.0.0.3', { ready: false, serving: true, terminating: true }],
-        ['10.0.0.4', { ready: false, serving: false, terminating: false }],
-      ]);
-    });
-
-    it('hold at most 100 endpoints each', () => {
-      const pods = Array.from({ length: 250 }, (_, i) => pod(`p${i}`, `10.0.${Math.floor(i / 200)}.${i % 200}`));
-      expect(desiredEndpointSlices(service(), pods).map((s) => s.endpoints.length)).toEqual([100, 100, 50]);
-    });
-
-    it('reuse existing slices by position and delete the ones no longer needed', () => {
-      const svc = service();
-      const make = (n: number) => desiredEndpointSlices(svc, Array.from({ length: n }, (_, i) => pod(`p${i}`, `10.1.0.${i + 1}`))).map((s, i) => ({ ...s, metadata: { ...s.metadata, name: `web-${i}`, uid: `uid-s${i}` } }));
-      const existing = make(150); // two slices
-      const actions = reconcileEndpoints(svc, { pods: [pod('p0', '10.1.0.1')], endpoints: undefined, slices: existing }).filter((a) => a.type !== 'createEndpoints');
-      expect(actions.map((a) => (a.type === 'createEndpointSlice' ? a.type : `${a.type} ${'key' in a ? a.key.name : ''}`))).toEqual(['updateEndpointSlice web-0', 'deleteEndpointSlice web-1']);
-    });
+    expect(reconcileEndpoints(svc, { pods: [pod('a', '10.0.0.2')], endpoints })).toEqual(expected);
   });
 });

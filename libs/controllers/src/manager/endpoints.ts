@@ -9,8 +9,7 @@ import { paths } from './paths';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
 // The Endpoints shell: a Service is queued when it changes, when its Endpoints change, and
-// when a pod its selector picks (before or after the change) changes. EndpointSlices are not
-// written: discovery.k8s.io is not served yet, so their actions are dropped.
+// when a pod its selector picks (before or after the change) changes.
 
 export class EndpointsController extends ControllerShell {
   readonly name = 'endpoints';
@@ -47,7 +46,7 @@ export class EndpointsController extends ControllerShell {
     const service = this.services.get(key) as Service | undefined;
     const endpoints = this.endpoints.get(key) as Endpoints | undefined;
     const ns = key.split('/')[0];
-    const actions = reconcileEndpoints(service, { pods: this.pods.inNamespace(ns) as Pod[], endpoints, slices: [] });
+    const actions = reconcileEndpoints(service, { pods: this.pods.inNamespace(ns) as Pod[], endpoints });
     const cause = causeOf(queuedCause, service ?? endpoints);
     for (const a of actions) await this.apply(ns, a, cause);
   }
@@ -64,10 +63,6 @@ export class EndpointsController extends ControllerShell {
       case 'deleteEndpoints':
         await this.client.delete(paths.endpoints(ns, a.key.name), { preconditions: { uid: a.key.uid } }, w).catch(ignoreNotFound);
         return;
-      case 'createEndpointSlice':
-      case 'updateEndpointSlice':
-      case 'deleteEndpointSlice':
-        return; // TODO: once discovery.k8s.io/v1 is served
       default: {
         const never: never = a;
         throw new Error(`unexpected ${JSON.stringify(never)}`);

@@ -8,6 +8,7 @@ export const paths = {
   nodes: (name?: string, sub?: string) => objectPath('', 'v1', 'nodes', undefined, name, sub),
   namespaces: (name?: string, sub?: string) => objectPath('', 'v1', 'namespaces', undefined, name, sub),
   endpoints: (ns: string, name?: string) => objectPath('', 'v1', 'endpoints', ns, name),
+  endpointSlices: (ns: string, name?: string) => objectPath('discovery.k8s.io', 'v1', 'endpointslices', ns, name),
   revisions: (ns: string, name?: string) => objectPath('apps', 'v1', 'controllerrevisions', ns, name),
   statefulSets: (ns: string, name?: string, sub?: string) => objectPath('apps', 'v1', 'statefulsets', ns, name, sub),
   daemonSets: (ns: string, name?: string, sub?: string) => objectPath('apps', 'v1', 'daemonsets', ns, name, sub),

@@ -2,6 +2,7 @@ import { CronJobController } from './cronjob';
 import { DaemonSetController } from './daemonset';
 import { DeploymentController } from './deployment';
 import { EndpointsController } from './endpoints';
+import { EndpointSliceController } from './endpointslice';
 import { GarbageCollector } from './garbage-collector';
 import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
@@ -30,6 +31,7 @@ export const CONTROLLERS = [
   { name: 'persistentvolume-binder', create: ((ctx) => new PersistentVolumeController(ctx)) as Factory },
   { name: 'endpoints', create: ((ctx) => new EndpointsController(ctx)) as Factory },
   { name: 'horizontalpodautoscaling', create: ((ctx) => new HorizontalPodAutoscalerController(ctx)) as Factory },
+  { name: 'endpointslice', create: ((ctx) => new EndpointSliceController(ctx)) as Factory },
 ] as const;
 
 export type ControllerName = (typeof CONTROLLERS)[number]['name'];

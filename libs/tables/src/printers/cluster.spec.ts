@@ -1,5 +1,5 @@
 import { Printer } from '../columns';
-import { horizontalPodAutoscalerPrinter, ingressClassPrinter, ingressPrinter, leasePrinter, networkPolicyPrinter, podDisruptionBudgetPrinter, priorityClassPrinter, storageClassPrinter } from './cluster';
+import { endpointSlicePrinter, horizontalPodAutoscalerPrinter, ingressClassPrinter, ingressPrinter, leasePrinter, networkPolicyPrinter, podDisruptionBudgetPrinter, priorityClassPrinter, storageClassPrinter } from './cluster';
 
 const now = new Date('2025-01-10T12:00:00Z');
 const metadata = { name: 'x', namespace: 'default', creationTimestamp: '2025-01-10T07:00:00Z' }; // 5h ago
@@ -10,6 +10,8 @@ describe('cluster printers', () => {
     ['an ingress with 4 rules and no class', ingressPrinter, { metadata, spec: { rules: [{ host: 'a' }, { host: 'b' }, { host: 'c' }, { host: 'd' }] } }, ['x', '<none>', 'a,b,c + 1 more...', '', '80', '5h']],
     ['an ingress without hosts', ingressPrinter, { metadata, spec: { rules: [{}] } }, ['x', '<none>', '*', '', '80', '5h']],
     ['an ingress class', ingressClassPrinter, { metadata, spec: { controller: 'k8s.io/ingress-nginx', parameters: { apiGroup: 'k8s.example.com', kind: 'IngressParameters', name: 'p' } } }, ['x', 'k8s.io/ingress-nginx', 'IngressParameters.k8s.example.com/p', '5h']],
+    ['an endpoint slice with 4 addresses', endpointSlicePrinter, { metadata, addressType: 'IPv4', ports: [{ name: 'http', port: 8080 }], endpoints: ['10.244.1.2', '10.244.1.3', '10.244.2.2', '10.244.2.3'].map((a) => ({ addresses: [a] })) }, ['x', 'IPv4', '8080', '10.244.1.2,10.244.1.3,10.244.2.2 + 1 more...', '5h']],
+    ['an endpoint slice with no endpoints, an all-ports port and a named one', endpointSlicePrinter, { metadata, addressType: 'IPv4', ports: [{ name: '' }, { name: 'dns' }], endpoints: [] }, ['x', 'IPv4', ',dns', '<unset>', '5h']],
     ['a network policy for all pods', networkPolicyPrinter, { metadata, spec: { podSelector: {} } }, ['x', '<none>', '5h']],
     ['a network policy for app=web', networkPolicyPrinter, { metadata, spec: { podSelector: { matchLabels: { app: 'web' } } } }, ['x', 'app=web', '5h']],
     ['the default storage class', storageClassPrinter, { metadata: { ...metadata, name: 'standard', annotations: { 'storageclass.kubernetes.io/is-default-class': 'true' } }, provisioner: 'rancher.io/local-path', volumeBindingMode: 'WaitForFirstConsumer' }, ['standard (default)', 'rancher.io/local-path', 'Delete', 'WaitForFirstConsumer', false, '5h']],

@@ -71,6 +71,39 @@ export const networkPolicyPrinter: Printer<{ metadata: Meta; spec?: { podSelecto
   print: (np, now) => ({ cells: [np.metadata.name ?? '', formatLabelSelector(np.spec?.podSelector ?? {}), since(np.metadata.creationTimestamp, now)] }),
 };
 
+interface EndpointSlice {
+  readonly metadata: Meta;
+  readonly addressType?: string;
+  readonly ports?: readonly { name?: string; port?: number }[];
+  readonly endpoints?: readonly { addresses?: readonly string[] }[];
+}
+
+/** `listWithMoreString`: the first three, then "+ N more..."; nothing at all is "<unset>". */
+function listWithMore(all: readonly string[], max = 3): string {
+  if (all.length > max) return `${all.slice(0, max).join(',')} + ${all.length - max} more...`;
+  return all.join(',') || '<unset>';
+}
+
+export const endpointSlicePrinter: Printer<EndpointSlice> = {
+  columns: [
+    NAME,
+    col('AddressType', 'string', 'addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation. The following address types are currently supported: * IPv4: Represents an IPv4 Address. * IPv6: Represents an IPv6 Address. * FQDN: Represents a Fully Qualified Domain Name.'),
+    col('Ports', 'string', 'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name. When ports is empty, it indicates that there are no defined ports. When a port is defined with a nil port value, it indicates "all ports". Each slice may include a maximum of 100 ports.'),
+    col('Endpoints', 'string', 'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.'),
+    AGE,
+  ],
+  // formatDiscoveryPorts: a port without a number prints its name, or "*" (all ports).
+  print: (s, now) => ({
+    cells: [
+      s.metadata.name ?? '',
+      s.addressType ?? '',
+      listWithMore((s.ports ?? []).map((p) => (p.port !== undefined && p.port !== null ? String(p.port) : p.name !== undefined && p.name !== null ? p.name : '*'))),
+      listWithMore((s.endpoints ?? []).flatMap((e) => e.addresses ?? [])),
+      since(s.metadata.creationTimestamp, now),
+    ],
+  }),
+};
+
 interface StorageClass {
   readonly metadata: Meta;
   readonly provisioner?: string;

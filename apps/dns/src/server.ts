@@ -1,0 +1,28 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplicationContext } from '@nestjs/common';
+import type { ClusterIndex } from '@keelson/dns';
+import { DnsModule } from './app.module';
+import type { DnsAppConfig, Listen } from './config';
+import { DnsService } from './dns.service';
+
+export interface RunningDns {
+  app: INestApplicationContext;
+  index: ClusterIndex;
+  /** where it answers, ports resolved */
+  listening: Listen[];
+  close(): Promise<void>;
+}
+
+/** Starts the cluster DNS server: informers synced, sockets bound, kube-dns Service registered. No HTTP. */
+export async function startDns(config: DnsAppConfig): Promise<RunningDns> {
+  const app = await NestFactory.createApplicationContext(DnsModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
+  try {
+    await app.init();
+  } catch (e) {
+    await app.close().catch(() => undefined);
+    throw e;
+  }
+  const service = app.get(DnsService);
+  return { app, index: service.index, listening: service.bound, close: () => app.close() };
+}

@@ -1,0 +1,2 @@
+export * from './slices';
+export * from './reconcile';
