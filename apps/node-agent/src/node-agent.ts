@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import Docker from 'dockerode';
 import { EventLog } from '@keelson/eventlog';
 import { ApiClient, Informer } from '@keelson/informer';
-import { EvictionManager, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
+import { DeviceManager, EvictionManager, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
 import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
 import type { NodeAgentConfig } from './config';
 import { cniNetwork } from './cni-network';
@@ -54,8 +54,12 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     closers.push(() => http.close());
 
     const eviction = new EvictionManager(config.evictionHard);
-    const node: RegisteredNode = await registerNode(api, docker, config, address, kubeletPort, () => eviction.underPressure(), log);
+    const devices = new DeviceManager(resolve(stateDir, 'device-plugins'), log);
+    await devices.start();
+    closers.push(() => devices.close());
+    const node: RegisteredNode = await registerNode(api, docker, config, address, kubeletPort, () => eviction.underPressure(), log, () => devices.resources());
     closers.push(() => node.stop());
+    devices.onChange(() => node.refresh());
     const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name });
 
     const pods = new Map<string, Pod>();
@@ -71,6 +75,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
       podByUid: (uid) => pods.get(uid),
       nodeCpus: Array.from({ length: config.cpus ?? cpus().length }, (_, i) => i),
       nodeAllocatable: { cpu: node.allocatable.cpu, memory: node.allocatable.memory },
+      devices,
       onTimings: (pod, t) => timings.set(pod.metadata!.uid!, { ...t, pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }),
       log,
     });
@@ -91,6 +96,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     await informer.start();
     closers.push(() => informer.stop());
     await informer.synced;
+    devices.retain(pods.keys());
     // Sandboxes of pods that are gone (deleted while the agent was down) are torn down.
     for (const s of await runtime.listPodSandboxes({ node: config.name })) workers.enqueue(s.uid);
 

@@ -35,7 +35,7 @@ export type { VolumePlan, VolumeSources, HostPathType, HostPathKind, BindMount }
 export { atomicWritePlan, timestampedDir } from './atomic-writer';
 export type { ProjectedFile, WriteStep, VolumeDirState } from './atomic-writer';
 // The agent's sync and its helpers (the node-agent app wires them).
-export { nodeObject, nodeStatus, nodeCapacity, nodeAllocatable, nodeConditions, nodeImages, nodeStatusChanged, leaseObject, parseReserved, goArch, defaultPodCIDR, MAX_PODS, NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS, KUBELET_VERSION, KUBELET_HOST_ANNOTATION } from './node-status';
+export { nodeObject, nodeStatus, withExtendedResources, nodeCapacity, nodeAllocatable, nodeConditions, nodeImages, nodeStatusChanged, leaseObject, parseReserved, goArch, defaultPodCIDR, MAX_PODS, NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS, KUBELET_VERSION, KUBELET_HOST_ANNOTATION } from './node-status';
 export type { MachineFacts, NodeConfig, NodeImage, NodeObject, NodeCondition, ResourceList } from './node-status';
 export { observePod, latestSandbox, containersToCollect, nextRestartCount, nextSandboxAttempt, LABEL_CONTAINER_HASH, LABEL_CONTAINER_KIND } from './observe';
 export type { RuntimeSandbox, RuntimeContainer } from './observe';
@@ -52,3 +52,4 @@ export { VolumeHost, writeFilesIfChanged } from './volume-host';
 export type { VolumeSetUpResult } from './volume-host';
 export { EvictionManager, memoryAvailable, workingSet } from './eviction-manager';
 export type { EvictionDecision } from './eviction-manager';
+export * from './devices';

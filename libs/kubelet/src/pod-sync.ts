@@ -24,6 +24,7 @@ import { evictedStatus } from './eviction';
 import type { Container, ObservedPod, Pod, PodStatus, StartFailure } from './types';
 import { containerMounts, planVolumes, type VolumePlan } from './volumes';
 import type { VolumeHost } from './volume-host';
+import type { ContainerDevices } from './devices/manager';
 
 export const RESYNC_MS = 10_000;
 /** After a failed pull, look again a little later so the status moves on from ErrImagePull to ImagePullBackOff. */
@@ -43,6 +44,8 @@ export interface PodSyncerOptions {
   readonly podByUid: (uid: string) => Pod | undefined;
   readonly nodeCpus: readonly number[];
   readonly nodeAllocatable?: { readonly cpu?: string; readonly memory?: string };
+  /** Device plugin resources (example.com/gpu): allocated when a container that asks for them starts. */
+  readonly devices?: ContainerDevices;
   readonly clock?: () => number;
   readonly onTimings?: (pod: Pod, timings: StepTimings) => void;
   readonly log?: (line: string) => void;
@@ -140,6 +143,7 @@ export class PodSyncer {
     await this.killPod(pod, sandboxes, await this.containers(uid), 0);
     const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, threshold, availableBytes);
     st.evicted = evicted;
+    this.o.devices?.release(uid);
     await this.patchStatus(pod, st, evicted);
   }
 
@@ -247,6 +251,12 @@ export class PodSyncer {
     }
     const env = resolveEnv(pod, spec, { ...ctx.sources, podIP: ctx.sandboxId ? this.o.network.podIP(ctx.sandboxId) : undefined, hostIP: this.o.hostIP, nodeAllocatable: this.o.nodeAllocatable });
     if (!env.ok) return fail(env.reason, env.message);
+    let devices;
+    try {
+      devices = await this.o.devices?.allocate(pod, spec);
+    } catch (e) {
+      return fail('CreateContainerConfigError', `Allocate failed: ${(e as Error).message}`);
+    }
     const exclusive = this.cpuset(pod, spec);
     const r = containerResources(spec, exclusive);
     const sc = spec.securityContext ?? {};
@@ -256,9 +266,9 @@ export class PodSyncer {
       image,
       ...(spec.command ? { command: spec.command } : {}),
       ...(spec.args ? { args: spec.args } : {}),
-      env: env.env,
+      env: devices ? [...env.env, ...Object.entries(devices.envs).map(([name, value]) => ({ name, value }))] : env.env,
       ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
-      mounts: containerMounts(spec, ctx.plans),
+      mounts: [...containerMounts(spec, ctx.plans), ...(devices?.mounts ?? [])],
       labels: { [LABEL_CONTAINER_HASH]: containerHash(spec), [LABEL_CONTAINER_KIND]: kind },
       restartCount: nextRestartCount(ctx.containers, spec.name),
       resources: { cpuShares: r.cpuShares, ...(r.cpuQuota ? { cpuQuota: r.cpuQuota, cpuPeriod: r.cpuPeriod } : {}), ...(r.memoryLimit ? { memoryLimitBytes: r.memoryLimit } : {}), ...(r.cpusetCpus ? { cpusetCpus: r.cpusetCpus } : {}) },
@@ -266,6 +276,7 @@ export class PodSyncer {
       stdin: spec.stdin ?? false,
       ...(user ? { user } : {}),
       ...(sc.privileged ? { privileged: true } : {}),
+      ...(devices ? { devices: devices.devices, annotations: devices.annotations } : {}),
     };
     let id: string;
     try {
@@ -337,6 +348,7 @@ export class PodSyncer {
     for (const c of await this.o.runtime.listContainers({ podUid: uid })) await this.o.runtime.removeContainer(c.id);
     await this.o.volumes.tearDown(uid);
     this.cpus = releasePod(this.cpus, uid);
+    this.o.devices?.release(uid);
     this.pods.delete(uid);
   }
 
@@ -345,6 +357,8 @@ export class PodSyncer {
     // The sync that saw a pull fail reports ErrImagePull; later ones report the back-off.
     const view: BackoffView = { shouldWait: (k, now, since) => !justFailedPulls.has(k) && this.backoff.shouldWait(k, now, since), delayMs: (k) => this.backoff.delayMs(k) };
     const next = generatePodStatus(pod, observed, st.probes.statuses(observed), view, this.clock(), base, { hostIP: this.o.hostIP });
+    // A finished pod's devices go back to the pool (the kubelet frees them for inactive pods).
+    if (next.phase === 'Succeeded' || next.phase === 'Failed') this.o.devices?.release(pod.metadata!.uid!);
     if (!statusChanged(base, next)) return;
     const t0 = this.clock();
     await this.patchStatus(pod, st, next);

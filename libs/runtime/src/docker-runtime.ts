@@ -6,7 +6,7 @@ import Docker from 'dockerode';
 import { PAUSE_IMAGE } from './image-recipes';
 import { dockerResources } from './resources';
 import {
-  ImagePullError, LABEL_ATTEMPT, LABEL_CONTAINER_NAME, LABEL_NAMESPACE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_TYPE,
+  ANNOTATION_LABEL_PREFIX, ImagePullError, LABEL_ATTEMPT, LABEL_CONTAINER_NAME, LABEL_NAMESPACE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_TYPE,
   type ContainerConfig, type ContainerFilter, type ContainerInfo, type ContainerRuntime, type ContainerState, type ContainerStatus, type ExecOptions, type ExecResult,
   type ExecSession, type ImageStatus, type LogOptions, type PodSandbox, type PodSandboxConfig, type PodSandboxStatus, type SandboxFilter,
 } from './runtime';
@@ -97,6 +97,7 @@ export class DockerRuntime implements ContainerRuntime {
       Tty: config.tty ?? false,
       OpenStdin: config.stdin ?? false,
       Labels: {
+        ...Object.fromEntries(Object.entries(config.annotations ?? {}).map(([k, v]) => [`${ANNOTATION_LABEL_PREFIX}${k}`, v])),
         ...config.labels,
         [LABEL_TYPE]: 'container',
         [LABEL_SANDBOX_ID]: sandboxId,
@@ -112,6 +113,7 @@ export class DockerRuntime implements ContainerRuntime {
         IpcMode: `container:${sandboxId}`,
         Binds: (config.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
         Privileged: config.privileged ?? false,
+        ...(config.devices?.length ? { Devices: config.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions })) } : {}),
         ...dockerResources(config.resources ?? { cpuShares: 2 }),
         // The kubelet's defaults: 10 MiB per log file; keeps a chatty container from filling the disk.
         LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '5' } },
