@@ -4,6 +4,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { PAUSE_IMAGE } from './image-recipes';
+import { KernelOomLog, type OomKillLog } from './oom-log';
 import { dockerResources } from './resources';
 import {
   ANNOTATION_LABEL_PREFIX, ImagePullError, LABEL_ATTEMPT, LABEL_CONTAINER_NAME, LABEL_NAMESPACE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_TYPE,
@@ -13,13 +14,17 @@ import {
 
 export interface DockerRuntimeOptions {
   readonly pauseImage?: string;
+  /** Where OOM kills Docker missed are found (default: the kernel log). */
+  readonly oomLog?: OomKillLog;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly pauseImage: string;
+  private readonly oomLog: OomKillLog;
 
   constructor(private readonly docker: Docker, options: DockerRuntimeOptions = {}) {
     this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
+    this.oomLog = options.oomLog ?? new KernelOomLog();
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
@@ -153,11 +158,13 @@ export class DockerRuntime implements ContainerRuntime {
     const s = info.State;
     const state = stateOf(s.Status);
     const exited = state === 'exited';
+    // SIGKILLed (137) without Docker's OOM flag: the kernel log says whether it was the memory limit.
+    const oomKilled = s.OOMKilled || (exited && s.ExitCode === 137 && this.oomLog.oomKilled(info.Id));
     return {
       ...infoFrom(info.Id, info.Config.Labels, info.Config.Image, state, Date.parse(info.Created)),
       imageId: info.Image,
-      oomKilled: s.OOMKilled,
-      ...(exited ? { exitCode: s.ExitCode, reason: s.OOMKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error' } : {}),
+      oomKilled,
+      ...(exited ? { exitCode: s.ExitCode, reason: oomKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error' } : {}),
       ...(s.Error ? { message: s.Error } : {}),
       ...(dockerTime(s.StartedAt) ? { startedAt: dockerTime(s.StartedAt) } : {}),
       ...(exited && dockerTime(s.FinishedAt) ? { finishedAt: dockerTime(s.FinishedAt) } : {}),
