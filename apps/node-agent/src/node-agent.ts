@@ -4,7 +4,7 @@
 // Stopping it leaves the pods running, as a kubelet restart does; the next start finds them
 // by their labels and carries on.
 import { mountKubeletHandlers } from '@keelson/streaming';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 import Docker from 'dockerode';
@@ -53,7 +53,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const kubeletPort = await http.listen(config.port);
     closers.push(() => http.close());
 
-    const eviction = new EvictionManager(config.evictionHard);
+    const eviction = new EvictionManager(config.evictionHard, () => readFileSync(config.meminfo, 'utf8'));
     const devices = new DeviceManager(resolve(stateDir, 'device-plugins'), log);
     await devices.start();
     closers.push(() => devices.close());
@@ -107,12 +107,12 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     closers.push(() => clearInterval(evictionTimer));
     async function evictOne(): Promise<void> {
       const running = await Promise.all(
-        [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containerIds: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => c.id) })),
+        [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containers: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => ({ id: c.id, name: c.name })) })),
       );
       const decision = eviction.decide(running);
       if (!decision) return;
       log(`evicting pod ${describe(decision.pod)}: memory available ${decision.available} under ${decision.threshold}`);
-      await syncer.evict(decision.pod.metadata!.uid!, decision.threshold, decision.available);
+      await syncer.evict(decision.pod.metadata!.uid!, decision.message);
     }
 
     http.json('/healthz', () => 'ok');

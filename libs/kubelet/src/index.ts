@@ -26,8 +26,8 @@ export { containerResources, milliCPUToShares, milliCPUToQuota, formatCpuSet, pa
 export type { RuntimeResources } from './resources';
 export { allocatePod, releasePod, sharedPool, cpusetFor, exclusiveCpuCount, EMPTY_ASSIGNMENTS } from './cpu-manager';
 export type { CpuAssignments, Allocation } from './cpu-manager';
-export { parseEvictionHard, thresholdBytes, evictionCandidates, evictedStatus } from './eviction';
-export type { EvictionThreshold, PodUsage } from './eviction';
+export { parseEvictionHard, thresholdBytes, evictionCandidates, evictedStatus, evictionMessage } from './eviction';
+export type { EvictionThreshold, PodUsage, ContainerMemoryUsage } from './eviction';
 export { resolveEnv, expand, fieldValue, resourceValue } from './env';
 export type { EnvSources, EnvVar, EnvResult } from './env';
 export { planVolumes, containerMounts, hostPathCheck } from './volumes';

@@ -135,13 +135,13 @@ export class PodSyncer {
   }
 
   /** Stops a pod under memory pressure and marks it Failed/Evicted; it is not started again. */
-  async evict(uid: string, threshold: string, availableBytes: number): Promise<void> {
+  async evict(uid: string, message: string): Promise<void> {
     const pod = this.o.podByUid(uid);
     if (!pod) return;
     const st = this.state(uid, pod);
     const sandboxes = await this.o.runtime.listPodSandboxes({ uid });
     await this.killPod(pod, sandboxes, await this.containers(uid), 0);
-    const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, threshold, availableBytes);
+    const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, message, this.clock());
     st.evicted = evicted;
     this.o.devices?.release(uid);
     await this.patchStatus(pod, st, evicted);
