@@ -87,3 +87,10 @@ export function devicePluginApi(): Services {
 
 /** grpc-js' address for a unix socket path. */
 export const unixAddress = (path: string): string => `unix://${path}`;
+
+/** A graceful gRPC shutdown, forced when a client keeps its connection open past a moment. */
+export async function shutDown(server: grpc.Server, graceMs = 2_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([new Promise<void>((resolve) => server.tryShutdown(() => resolve())), new Promise<void>((resolve) => (timer = setTimeout(() => (server.forceShutdown(), resolve()), graceMs)))]);
+  clearTimeout(timer);
+}

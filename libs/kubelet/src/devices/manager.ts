@@ -11,7 +11,7 @@ import {
   deviceRequests, devicesOf, devicesToAllocate, EMPTY_DEVICE_STATE, initContainerDevices, mergeAllocateResponses, nodeDeviceResources, pluginGone, recordAllocation, releasePodDevices, retainPodDevices, withDevices,
   type ContainerDeviceOptions, type DeviceState,
 } from './allocation';
-import { API_VERSION, devicePluginApi, KUBELET_SOCKET, unixAddress, type AllocateRequest, type AllocateResponse, type ContainerAllocateResponse, type ListAndWatchResponse, type RegisterRequest } from './api';
+import { API_VERSION, devicePluginApi, shutDown, KUBELET_SOCKET, unixAddress, type AllocateRequest, type AllocateResponse, type ContainerAllocateResponse, type ListAndWatchResponse, type RegisterRequest } from './api';
 import { CHECKPOINT_FILE, decodeCheckpoint, encodeCheckpoint } from './checkpoint';
 
 const ALLOCATE_TIMEOUT_MS = 10_000;
@@ -69,7 +69,7 @@ export class DeviceManager implements ContainerDevices {
     this.endpoints.clear();
     const server = this.server;
     this.server = undefined;
-    if (server) await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+    if (server) await shutDown(server);
   }
 
   /** Called after any change to what the Node should advertise. */

@@ -5,7 +5,7 @@
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { API_VERSION, devicePluginApi, KUBELET_SOCKET, unixAddress, type AllocateRequest, type AllocateResponse, type ContainerAllocateResponse, type Device, type ListAndWatchResponse } from './api';
+import { API_VERSION, devicePluginApi, shutDown, KUBELET_SOCKET, unixAddress, type AllocateRequest, type AllocateResponse, type ContainerAllocateResponse, type Device, type ListAndWatchResponse } from './api';
 
 /** How often the plugin looks whether kubelet.sock was made anew. */
 const KUBELET_SOCKET_CHECK_MS = 1_000;
@@ -83,7 +83,7 @@ export async function serveDevicePlugin(o: DevicePluginServerOptions): Promise<R
     async close() {
       clearInterval(timer);
       for (const w of watchers) w.end();
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await shutDown(server);
       rmSync(socket, { force: true });
     },
   };
