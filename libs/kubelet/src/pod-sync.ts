@@ -84,14 +84,15 @@ export class PodSyncer {
   async sync(uid: string): Promise<SyncResult> {
     const pod = this.o.podByUid(uid);
     const rt = this.o.runtime;
-    const sandboxes = await rt.listPodSandboxes({ uid });
+    // Sandboxes and containers are read together: two Docker round trips at once, not one after the other.
+    const [sandboxes, containersAtStart] = await Promise.all([rt.listPodSandboxes({ uid }), this.containers(uid)]);
     if (!pod || pod.spec?.nodeName !== this.o.nodeName) {
       await this.tearDown(uid, sandboxes, 0, pod);
       return { done: true };
     }
     const st = this.state(uid, pod);
     if (pod.metadata?.deletionTimestamp) {
-      await this.killPod(pod, sandboxes, await this.containers(uid), deletionGracePeriod(pod));
+      await this.killPod(pod, sandboxes, containersAtStart, deletionGracePeriod(pod));
       await this.tearDown(uid, await rt.listPodSandboxes({ uid }), 0, pod);
       await this.o.api.deletePod(pod, cause(pod));
       return { done: true };
@@ -106,7 +107,7 @@ export class PodSyncer {
     const volumeErrors = (await this.o.volumes.setUp(plans, now)).errors;
     if (st.timings && st.timings.volumesMs === undefined) st.timings.volumesMs = this.clock() - t0;
 
-    let containers = await this.containers(uid);
+    let containers = containersAtStart;
     let observed = this.observe(sandboxes, containers, st);
     const actions = volumeErrors.length ? [] : computePodActions(pod, observed, now, this.backoff, st.probes.verdicts());
     if (volumeErrors.length) {
@@ -121,8 +122,9 @@ export class PodSyncer {
       if (next.wakeAt !== undefined) wake = Math.min(wake, next.wakeAt);
     }
     if (actions.length > 0) {
-      containers = await this.containers(uid);
-      observed = this.observe(await rt.listPodSandboxes({ uid }), containers, st);
+      const [sandboxesNow, containersNow] = await Promise.all([rt.listPodSandboxes({ uid }), this.containers(uid)]);
+      containers = containersNow;
+      observed = this.observe(sandboxesNow, containers, st);
     }
 
     const probeWake = await st.probes.run(pod, observed, this.clock());

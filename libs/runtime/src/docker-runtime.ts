@@ -21,6 +21,8 @@ export interface DockerRuntimeOptions {
 export class DockerRuntime implements ContainerRuntime {
   private readonly pauseImage: string;
   private readonly oomLog: OomKillLog;
+  /** Sandboxes this runtime started, so creating their containers needs no inspect of the sandbox first. */
+  private readonly sandboxes = new Map<string, PodSandbox>();
 
   constructor(private readonly docker: Docker, options: DockerRuntimeOptions = {}) {
     this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
@@ -58,6 +60,7 @@ export class DockerRuntime implements ContainerRuntime {
       await container.remove({ force: true }).catch(() => undefined);
       throw err;
     }
+    this.sandboxes.set(container.id, sandboxFrom(container.id, { [LABEL_POD_UID]: config.uid, [LABEL_POD_NAME]: config.name, [LABEL_NAMESPACE]: config.namespace, [LABEL_NODE]: config.node, [LABEL_ATTEMPT]: String(attempt) }, true, Date.now()));
     return container.id;
   }
 
@@ -69,6 +72,7 @@ export class DockerRuntime implements ContainerRuntime {
     // CRI removes the pod's containers with its sandbox.
     for (const c of await this.listContainers({ sandboxId: id })) await this.removeContainer(c.id);
     await this.removeContainer(id);
+    this.sandboxes.delete(id);
   }
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus | undefined> {
@@ -88,7 +92,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
-    const sandbox = await this.podSandboxStatus(sandboxId);
+    const sandbox = this.sandboxes.get(sandboxId) ?? (await this.podSandboxStatus(sandboxId));
     if (!sandbox) throw new Error(`pod sandbox ${sandboxId} not found`);
     const restartCount = config.restartCount ?? 0;
     const container = await this.docker.createContainer({
