@@ -24,6 +24,7 @@ import { evictedStatus } from './eviction';
 import type { Container, ObservedPod, Pod, PodStatus, StartFailure } from './types';
 import { containerMounts, planVolumes, type VolumePlan } from './volumes';
 import type { VolumeHost } from './volume-host';
+import type { ContainerDeviceOptions } from './devices/allocation';
 import type { ContainerDevices } from './devices/manager';
 
 export const RESYNC_MS = 10_000;
@@ -253,7 +254,7 @@ export class PodSyncer {
     }
     const env = resolveEnv(pod, spec, { ...ctx.sources, podIP: ctx.sandboxId ? this.o.network.podIP(ctx.sandboxId) : undefined, hostIP: this.o.hostIP, nodeAllocatable: this.o.nodeAllocatable });
     if (!env.ok) return fail(env.reason, env.message);
-    let devices;
+    let devices: ContainerDeviceOptions | undefined;
     try {
       devices = await this.o.devices?.allocate(pod, spec);
     } catch (e) {
