@@ -20,6 +20,8 @@ export interface NodeAgentConfig {
   /** "cpu=100m,memory=256Mi": kept out of allocatable. */
   reserved: string;
   evictionHard: string;
+  /** Where memory.available is read (MemAvailable): /proc/meminfo, or a file a test writes. */
+  meminfo: string;
   /** Run the data plane in network namespace keelson-node-N (false: the node is the host). */
   netns: boolean;
   dockerSocket: string;
@@ -37,6 +39,7 @@ export function nodeAgentDefaults(node: number, env = process.env): NodeAgentCon
     port: 10250 + node - 1,
     reserved: env.KEELSON_RESERVED ?? '',
     evictionHard: env.KEELSON_EVICTION_HARD ?? 'memory.available<100Mi',
+    meminfo: '/proc/meminfo',
     netns: (env.KEELSON_NODE_NETNS ?? 'true') !== 'false',
     dockerSocket: env.DOCKER_SOCKET ?? '/var/run/docker.sock',
   };
@@ -44,7 +47,7 @@ export function nodeAgentDefaults(node: number, env = process.env): NodeAgentCon
 
 export const USAGE = `usage: node-agent --node N [--name keelson-node-N] [--nats-url URL] [--stream S] [--subject-prefix P]
   [--state-dir DIR] [--port 10250] [--cpus N] [--reserved cpu=100m,memory=256Mi]
-  [--eviction-hard memory.available<100Mi] [--no-netns] [--docker-socket PATH]`;
+  [--eviction-hard memory.available<100Mi] [--meminfo /proc/meminfo] [--no-netns] [--docker-socket PATH]`;
 
 export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgentConfig {
   const { values } = parseArgs({
@@ -60,6 +63,7 @@ export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgent
       cpus: { type: 'string' },
       reserved: { type: 'string' },
       'eviction-hard': { type: 'string' },
+      meminfo: { type: 'string' },
       'no-netns': { type: 'boolean', default: false },
       'docker-socket': { type: 'string' },
     },
@@ -85,6 +89,7 @@ export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgent
     cpus: num(values.cpus, 'cpus'),
     reserved: values.reserved ?? d.reserved,
     evictionHard: values['eviction-hard'] ?? d.evictionHard,
+    meminfo: values.meminfo ?? d.meminfo,
     netns: values['no-netns'] ? false : d.netns,
     dockerSocket: values['docker-socket'] ?? d.dockerSocket,
   };

@@ -4,13 +4,13 @@
 // Stopping it leaves the pods running, as a kubelet restart does; the next start finds them
 // by their labels and carries on.
 import { mountKubeletHandlers } from '@keelson/streaming';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 import Docker from 'dockerode';
 import { EventLog } from '@keelson/eventlog';
 import { ApiClient, Informer } from '@keelson/informer';
-import { EvictionManager, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
+import { DeviceManager, EvictionManager, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
 import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
 import type { NodeAgentConfig } from './config';
 import { cniNetwork } from './cni-network';
@@ -55,9 +55,13 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const kubeletPort = await http.listen(config.port);
     closers.push(() => http.close());
 
-    const eviction = new EvictionManager(config.evictionHard);
-    const node: RegisteredNode = await registerNode(api, docker, config, address, kubeletPort, () => eviction.underPressure(), log);
+    const eviction = new EvictionManager(config.evictionHard, () => readFileSync(config.meminfo, 'utf8'));
+    const devices = new DeviceManager(resolve(stateDir, 'device-plugins'), log);
+    await devices.start();
+    closers.push(() => devices.close());
+    const node: RegisteredNode = await registerNode(api, docker, config, address, kubeletPort, () => eviction.underPressure(), log, () => devices.resources());
     closers.push(() => node.stop());
+    devices.onChange(() => node.refresh());
     const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name });
 
     const pods = new Map<string, Pod>();
@@ -73,6 +77,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
       podByUid: (uid) => pods.get(uid),
       nodeCpus: Array.from({ length: config.cpus ?? cpus().length }, (_, i) => i),
       nodeAllocatable: { cpu: node.allocatable.cpu, memory: node.allocatable.memory },
+      devices,
       onTimings: (pod, t) => timings.set(pod.metadata!.uid!, { ...t, pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }),
       log,
     });
@@ -93,6 +98,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     await informer.start();
     closers.push(() => informer.stop());
     await informer.synced;
+    devices.retain(pods.keys());
     // Sandboxes of pods that are gone (deleted while the agent was down) are torn down.
     for (const s of await runtime.listPodSandboxes({ node: config.name })) workers.enqueue(s.uid);
 
@@ -103,12 +109,12 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     closers.push(() => clearInterval(evictionTimer));
     async function evictOne(): Promise<void> {
       const running = await Promise.all(
-        [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containerIds: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => c.id) })),
+        [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containers: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => ({ id: c.id, name: c.name })) })),
       );
       const decision = eviction.decide(running);
       if (!decision) return;
       log(`evicting pod ${describe(decision.pod)}: memory available ${decision.available} under ${decision.threshold}`);
-      await syncer.evict(decision.pod.metadata!.uid!, decision.threshold, decision.available);
+      await syncer.evict(decision.pod.metadata!.uid!, decision.message);
     }
 
     http.json('/healthz', () => 'ok');

@@ -6,7 +6,7 @@ import { arch, cpus, release, totalmem } from 'node:os';
 import type Docker from 'dockerode';
 import type { KubeObject } from '@keelson/apimachinery';
 import { objectPath, type ApiClient } from '@keelson/informer';
-import { defaultPodCIDR, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
+import { withExtendedResources, defaultPodCIDR, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
 import type { NodeAgentConfig } from './config';
 
 const LEASE_RENEW_MS = 10_000;
@@ -17,8 +17,13 @@ export interface RegisteredNode {
   readonly podCIDR: string;
   readonly uid?: string;
   readonly allocatable: Record<string, string>;
+  /** Posts the status now if it changed (e.g. a device plugin's devices did), rather than at the next check. */
+  refresh(): void;
   stop(): void;
 }
+
+/** Resources the node advertises beyond the machine's own: device plugins' extended resources. */
+export type ExtendedResources = () => { capacity: Record<string, string>; allocatable: Record<string, string> };
 
 export async function machineFacts(docker: Docker, config: NodeAgentConfig): Promise<MachineFacts> {
   const version = await docker.version();
@@ -58,6 +63,7 @@ export async function registerNode(
   kubeletPort: number,
   memoryPressure: () => boolean,
   log: (line: string) => void,
+  extended: ExtendedResources = () => ({ capacity: {}, allocatable: {} }),
 ): Promise<RegisteredNode> {
   const path = objectPath('', 'v1', 'nodes', undefined, config.name);
   // The agent listens in the root network namespace, where the apiserver is: loopback reaches it.
@@ -82,7 +88,7 @@ export async function registerNode(
   let lastStatus: NodeObject['status'] | undefined;
   let lastReport = 0;
   const postStatus = async () => {
-    const next = nodeStatus(nodeConfig(podCIDR), machine, await nodeImagesFrom(docker), Date.now(), lastStatus?.conditions ?? current?.status?.conditions ?? [], undefined, memoryPressure());
+    const next = withExtendedResources(nodeStatus(nodeConfig(podCIDR), machine, await nodeImagesFrom(docker), Date.now(), lastStatus?.conditions ?? current?.status?.conditions ?? [], undefined, memoryPressure()), extended());
     if (lastStatus && !nodeStatusChanged(lastStatus, next) && Date.now() - lastReport < STATUS_REPORT_MS) return;
     await api.patch(`${path}/status`, { status: next });
     lastStatus = next;
@@ -106,6 +112,7 @@ export async function registerNode(
     podCIDR: podCIDR!,
     uid,
     allocatable: (lastStatus?.allocatable ?? {}) as Record<string, string>,
+    refresh: () => void postStatus().catch((e) => log(`node status failed: ${(e as Error).message}`)),
     stop: () => timers.forEach(clearInterval),
   };
 }

@@ -12,7 +12,7 @@ describe('eviction manager', () => {
   it('given enough memory, then it evicts nothing', () => {
     const m = new EvictionManager('memory.available<100Mi', () => meminfo(200 * 1024), () => 1e9);
     expect(m.underPressure()).toBe(false);
-    expect(m.decide([{ pod: makePod(), containerIds: ['a'] }])).toBeUndefined();
+    expect(m.decide([{ pod: makePod(), containers: [{ id: 'a', name: 'app' }] }])).toBeUndefined();
   });
 
   it('given less than 100Mi available, then it evicts the BestEffort pod before the Guaranteed one', () => {
@@ -20,6 +20,11 @@ describe('eviction manager', () => {
     const bestEffort = makePod({}, { name: 'be', uid: 'be' });
     const m = new EvictionManager('memory.available<100Mi', () => meminfo(50 * 1024), (id) => (id === 'g1' ? 900 * 2 ** 20 : 10 * 2 ** 20));
     expect(m.underPressure()).toBe(true);
-    expect(m.decide([{ pod: guaranteed, containerIds: ['g1'] }, { pod: bestEffort, containerIds: ['b1'] }])).toMatchObject({ pod: { metadata: { name: 'be' } }, threshold: '100Mi', available: 50 * 1024 * 1024 });
+    expect(m.decide([{ pod: guaranteed, containers: [{ id: 'g1', name: 'c' }] }, { pod: bestEffort, containers: [{ id: 'b1', name: 'app' }] }])).toEqual({
+      pod: bestEffort,
+      threshold: '100Mi',
+      available: 50 * 1024 * 1024,
+      message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 50Mi. Container app was using 10Mi, request is 0, has larger consumption of memory. ',
+    });
   });
 });

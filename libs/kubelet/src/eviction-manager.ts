@@ -3,7 +3,7 @@
 // and what each pod uses (its containers' cgroup working set: usage minus inactive file
 // pages), and name the one pod to evict this round, as the kubelet evicts one at a time.
 import { readFileSync } from 'node:fs';
-import { parseEvictionHard, thresholdBytes, evictionCandidates, type PodUsage } from './eviction';
+import { evictionCandidates, evictionMessage, parseEvictionHard, thresholdBytes, type PodUsage } from './eviction';
 import type { Pod } from './types';
 
 /** MemAvailable in bytes from /proc/meminfo text ("MemAvailable:   23933376 kB"). */
@@ -23,6 +23,14 @@ export interface EvictionDecision {
   readonly pod: Pod;
   readonly threshold: string;
   readonly available: number;
+  /** The kubelet's words for it, for the pod's status. */
+  readonly message: string;
+}
+
+/** A running pod and its running containers, as the agent finds them. */
+export interface RunningPod {
+  readonly pod: Pod;
+  readonly containers: readonly { readonly id: string; readonly name: string }[];
 }
 
 export class EvictionManager {
@@ -45,14 +53,15 @@ export class EvictionManager {
   }
 
   /** The pod to evict now, if any: `pods` are the node's running pods with their container ids. */
-  decide(pods: readonly { pod: Pod; containerIds: readonly string[] }[]): EvictionDecision | undefined {
+  decide(pods: readonly RunningPod[]): EvictionDecision | undefined {
     if (!this.threshold) return undefined;
     const { available, total } = memoryAvailable(this.readMeminfo());
     const limit = thresholdBytes(this.threshold.signal, total);
     if (available >= limit) return undefined;
-    const usage: PodUsage[] = pods.map(({ pod, containerIds }) => ({ pod, memoryUsage: containerIds.reduce((sum, id) => sum + this.containerWorkingSet(id), 0) }));
+    const perContainer = new Map(pods.map(({ pod, containers }) => [pod, Object.fromEntries(containers.map((c) => [c.name, this.containerWorkingSet(c.id)]))]));
+    const usage: PodUsage[] = pods.map(({ pod }) => ({ pod, memoryUsage: Object.values(perContainer.get(pod)!).reduce((a, b) => a + b, 0) }));
     const [first] = evictionCandidates(usage, available, limit);
-    return first && { pod: first.pod, threshold: this.threshold.text, available };
+    return first && { pod: first.pod, threshold: this.threshold.text, available, message: evictionMessage(first.pod, this.threshold.text, available, perContainer.get(first.pod)) };
   }
 }
 

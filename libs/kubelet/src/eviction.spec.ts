@@ -1,6 +1,6 @@
-import { evictedStatus, evictionCandidates, parseEvictionHard, thresholdBytes } from './eviction';
+import { evictedStatus, evictionCandidates, evictionMessage, parseEvictionHard, thresholdBytes } from './eviction';
 import { container, makePod } from './testing';
-import type { Pod } from './types';
+import type { Pod, PodStatus } from './types';
 
 const Mi = 2 ** 20;
 
@@ -42,12 +42,33 @@ describe('evictionCandidates', () => {
   });
 });
 
+describe('evictionMessage', () => {
+  it("says what ran low and which containers used more than they asked for, in the kubelet's words", () => {
+    const p = makePod({ containers: [container('greedy', { resources: { requests: { memory: '10Mi' } } }), container('modest', { resources: { requests: { memory: '1Gi' } } }), container('none')] });
+    expect(evictionMessage(p, '100Mi', 80 * Mi, { greedy: 120 * Mi, modest: 20 * Mi, none: 1024 })).toBe(
+      'The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. Container greedy was using 120Mi, request is 10Mi, has larger consumption of memory. Container none was using 1Ki, request is 0, has larger consumption of memory. ',
+    );
+  });
+});
+
 describe('evictedStatus', () => {
-  it('fails the pod with reason Evicted and the kubelet message', () => {
-    expect(evictedStatus({ phase: 'Running' }, '100Mi', 80 * Mi)).toEqual({
+  const T = Date.parse('2024-05-01T10:00:00Z');
+  it('fails the pod with reason Evicted, a DisruptionTarget condition, not ready, its containers killed', () => {
+    const running: PodStatus = {
+      phase: 'Running',
+      conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'True' }],
+      containerStatuses: [{ name: 'c', image: 'busybox', imageID: 'sha256:1', containerID: 'docker://abc', ready: true, started: true, restartCount: 0, state: { running: { startedAt: '2024-05-01T09:00:00Z' } } }],
+    };
+    expect(evictedStatus(running, 'The node was low on resource: memory. ', T)).toEqual({
       phase: 'Failed',
       reason: 'Evicted',
-      message: 'The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi.',
+      message: 'The node was low on resource: memory. ',
+      conditions: [
+        { type: 'Ready', status: 'False', lastTransitionTime: '2024-05-01T10:00:00Z' },
+        { type: 'PodScheduled', status: 'True' },
+        { type: 'DisruptionTarget', status: 'True', lastTransitionTime: '2024-05-01T10:00:00Z', reason: 'TerminationByKubelet', message: 'The node was low on resource: memory. ' },
+      ],
+      containerStatuses: [{ name: 'c', image: 'busybox', imageID: 'sha256:1', containerID: 'docker://abc', ready: false, started: false, restartCount: 0, state: { terminated: { exitCode: 137, reason: 'Error', startedAt: '2024-05-01T09:00:00Z', finishedAt: '2024-05-01T10:00:00Z', containerID: 'docker://abc' } } }],
     });
   });
 });

@@ -73,12 +73,39 @@ export function evictionCandidates(pods: readonly PodUsage[], memoryAvailable: n
   });
 }
 
-/** The status the agent writes for a pod it evicts under memory pressure. */
-export function evictedStatus(old: PodStatus, threshold: string, availableBytes: number): PodStatus {
-  return {
-    ...old,
-    phase: 'Failed',
-    reason: 'Evicted',
-    message: `The node was low on resource: memory. Threshold quantity: ${threshold}, available: ${formatQuantity(availableBytes, 'BinarySI')}.`,
-  };
+/** What the pod's containers used when it was picked, by container name (working-set bytes). */
+export type ContainerMemoryUsage = Readonly<Record<string, number>>;
+
+/**
+ * The kubelet's eviction message (pkg/kubelet/eviction/helpers.go), trailing spaces and all:
+ * "The node was low on resource: memory. Threshold quantity: 100Mi, available: 80Mi. " and,
+ * for each container using more than it requested,
+ * "Container app was using 120Mi, request is 0, has larger consumption of memory. ".
+ */
+export function evictionMessage(pod: Pod, threshold: string, availableBytes: number, usage: ContainerMemoryUsage = {}): string {
+  let message = `The node was low on resource: memory. Threshold quantity: ${threshold}, available: ${formatQuantity(availableBytes, 'BinarySI')}. `;
+  for (const c of pod.spec?.containers ?? []) {
+    const used = usage[c.name];
+    const request = c.resources?.requests?.memory;
+    if (used !== undefined && used > parseQuantity(request ?? 0)) message += `Container ${c.name} was using ${formatQuantity(used, 'BinarySI')}, request is ${request ?? '0'}, has larger consumption of memory. `;
+  }
+  return message;
+}
+
+/**
+ * The status the agent writes for a pod it evicts: Failed/Evicted with the message, the
+ * DisruptionTarget condition the kubelet adds (reason TerminationByKubelet), Ready false, and
+ * its killed containers terminated with SIGKILL's 137.
+ */
+export function evictedStatus(old: PodStatus, message: string, now: number): PodStatus {
+  const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const notReady = new Set(['Ready', 'ContainersReady']);
+  const conditions = [
+    ...(old.conditions ?? []).filter((c) => c.type !== 'DisruptionTarget').map((c) => (notReady.has(c.type) && c.status !== 'False' ? { ...c, status: 'False', lastTransitionTime: at } : c)),
+    { type: 'DisruptionTarget', status: 'True', lastTransitionTime: at, reason: 'TerminationByKubelet', message },
+  ];
+  const containerStatuses = old.containerStatuses?.map((c) =>
+    c.state?.running ? { ...c, ready: false, started: false, state: { terminated: { exitCode: 137, reason: 'Error', startedAt: c.state.running.startedAt, finishedAt: at, ...(c.containerID ? { containerID: c.containerID } : {}) } } } : { ...c, ready: false },
+  );
+  return { ...old, phase: 'Failed', reason: 'Evicted', message, conditions, ...(containerStatuses ? { containerStatuses } : {}) };
 }

@@ -26,8 +26,8 @@ export { containerResources, milliCPUToShares, milliCPUToQuota, formatCpuSet, pa
 export type { RuntimeResources } from './resources';
 export { allocatePod, releasePod, sharedPool, cpusetFor, exclusiveCpuCount, EMPTY_ASSIGNMENTS } from './cpu-manager';
 export type { CpuAssignments, Allocation } from './cpu-manager';
-export { parseEvictionHard, thresholdBytes, evictionCandidates, evictedStatus } from './eviction';
-export type { EvictionThreshold, PodUsage } from './eviction';
+export { parseEvictionHard, thresholdBytes, evictionCandidates, evictedStatus, evictionMessage } from './eviction';
+export type { EvictionThreshold, PodUsage, ContainerMemoryUsage } from './eviction';
 export { resolveEnv, expand, fieldValue, resourceValue } from './env';
 export type { EnvSources, EnvVar, EnvResult } from './env';
 export { planVolumes, containerMounts, hostPathCheck } from './volumes';
@@ -35,7 +35,7 @@ export type { VolumePlan, VolumeSources, HostPathType, HostPathKind, BindMount }
 export { atomicWritePlan, timestampedDir } from './atomic-writer';
 export type { ProjectedFile, WriteStep, VolumeDirState } from './atomic-writer';
 // The agent's sync and its helpers (the node-agent app wires them).
-export { nodeObject, nodeStatus, nodeCapacity, nodeAllocatable, nodeConditions, nodeImages, nodeStatusChanged, leaseObject, parseReserved, goArch, defaultPodCIDR, MAX_PODS, NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS, KUBELET_VERSION, KUBELET_HOST_ANNOTATION } from './node-status';
+export { nodeObject, nodeStatus, withExtendedResources, nodeCapacity, nodeAllocatable, nodeConditions, nodeImages, nodeStatusChanged, leaseObject, parseReserved, goArch, defaultPodCIDR, MAX_PODS, NODE_LEASE_NAMESPACE, LEASE_DURATION_SECONDS, KUBELET_VERSION, KUBELET_HOST_ANNOTATION } from './node-status';
 export type { MachineFacts, NodeConfig, NodeImage, NodeObject, NodeCondition, ResourceList } from './node-status';
 export { observePod, latestSandbox, containersToCollect, nextRestartCount, nextSandboxAttempt, LABEL_CONTAINER_HASH, LABEL_CONTAINER_KIND } from './observe';
 export type { RuntimeSandbox, RuntimeContainer } from './observe';
@@ -56,3 +56,4 @@ export { EvictionManager, memoryAvailable, workingSet } from './eviction-manager
 export type { EvictionDecision } from './eviction-manager';
 export { formatResourceMetrics, cpuacctSeconds, procStatBusySeconds, cgroupWorkingSet } from './resource-metrics';
 export type { ContainerSample, NodeSample } from './resource-metrics';
+export * from './devices';

@@ -178,6 +178,16 @@ export function nodeStatus(config: NodeConfig, machine: MachineFacts, images: re
   };
 }
 
+/**
+ * The status with extended resources added to capacity and allocatable (device plugins'
+ * example.com/gpu: 2). A resource that was advertised once stays, at 0 when it is gone,
+ * which the scheduler reads as "none left" (as the kubelet keeps a vanished plugin's resource).
+ */
+export function withExtendedResources(status: NodeObject['status'], extended: { capacity: ResourceList; allocatable: ResourceList }): NodeObject['status'] {
+  if (Object.keys(extended.capacity).length === 0) return status;
+  return { ...status, capacity: { ...(status.capacity as ResourceList), ...extended.capacity }, allocatable: { ...(status.allocatable as ResourceList), ...extended.allocatable } };
+}
+
 /** What changed enough to post the status before the periodic report (the heartbeat times do not count). */
 export function nodeStatusChanged(old: NodeObject['status'] | undefined, next: NodeObject['status']): boolean {
   const strip = (s: NodeObject['status'] | undefined) => s && { ...s, conditions: (s.conditions ?? []).map(({ lastHeartbeatTime: _h, ...c }) => c) };

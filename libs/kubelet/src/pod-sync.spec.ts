@@ -3,15 +3,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeRuntime } from '@keelson/runtime';
+import { FakeRuntime, type ContainerConfig } from '@keelson/runtime';
 import type { PodApi, PodNetworkPlugin } from './pod-sync-ports';
 import { PodSyncer } from './pod-sync';
 import { ProbeRunner } from './probe-runner';
 import { container, makePod, T0 } from './testing';
 import type { Pod, PodStatus } from './types';
 import { VolumeHost } from './volume-host';
+import type { ContainerDevices } from './devices/manager';
 
-function setup(pod: Pod) {
+function setup(pod: Pod, devices?: ContainerDevices) {
   let now = T0;
   const runtime = new FakeRuntime(() => now);
   const writes: PodStatus[] = [];
@@ -32,7 +33,7 @@ function setup(pod: Pod) {
   };
   const dir = mkdtempSync(join(tmpdir(), 'keelson-pod-sync-'));
   let current: Pod | undefined = pod;
-  const syncer = new PodSyncer({ nodeName: 'node-a', hostIP: '172.31.0.1', runtime, network, volumes: new VolumeHost(dir), prober: new ProbeRunner(runtime), api, podByUid: () => current, nodeCpus: [0, 1], clock: () => now });
+  const syncer = new PodSyncer({ nodeName: 'node-a', hostIP: '172.31.0.1', runtime, network, volumes: new VolumeHost(dir), prober: new ProbeRunner(runtime), api, podByUid: () => current, nodeCpus: [0, 1], clock: () => now, devices });
   return {
     runtime, writes, deletes, net, syncer, dir,
     setPod: (p: Pod | undefined) => (current = p),
@@ -90,6 +91,28 @@ describe('PodSyncer', () => {
     expect(t.runtime.containers.size).toBe(2);
     expect(t.writes.at(-1)!.containerStatuses![0]).toMatchObject({ restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } } });
     expect(result.requeueAfterMs).toBe(10_000);
+  });
+
+  it("given a pod asking for a GPU, then its container gets the device plugin's env, mount, device node and annotation, and gives the device back when it completes", async () => {
+    const released: string[] = [];
+    const devices: ContainerDevices = {
+      allocate: async (_pod, c) => (c.resources?.limits?.['example.com/gpu'] ? { envs: { GPUS: 'gpu-0' }, mounts: [{ hostPath: '/opt/gpu', containerPath: '/usr/local/gpu', readOnly: true }], devices: [{ hostPath: '/dev/null', containerPath: '/dev/gpu0', permissions: 'rw' }], annotations: { 'example.com/gpu': 'gpu-0' } } : undefined),
+      release: (uid) => void released.push(uid),
+    };
+    const t = setup(makePod({ restartPolicy: 'Never', containers: [container('app', { image: 'busybox', resources: { limits: { 'example.com/gpu': '1' } } })] }), devices);
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    const config = t.runtime.calls.find((c) => c.method === 'createContainer')!.args[1] as ContainerConfig;
+    expect(config.env).toContainEqual({ name: 'GPUS', value: 'gpu-0' });
+    expect(config.mounts).toContainEqual({ hostPath: '/opt/gpu', containerPath: '/usr/local/gpu', readOnly: true });
+    expect(config.devices).toEqual([{ hostPath: '/dev/null', containerPath: '/dev/gpu0', permissions: 'rw' }]);
+    expect(config.annotations).toEqual({ 'example.com/gpu': 'gpu-0' });
+    expect(released).toEqual([]);
+    t.tick(1_000);
+    t.runtime.exit([...t.runtime.containers.keys()][0], 0);
+    await t.syncer.sync('uid-1');
+    expect(t.writes.at(-1)!.phase).toBe('Succeeded');
+    expect(released).toContain('uid-1');
   });
 
   it('given a pod marked for deletion, then it stops it, unwires and removes it, and deletes it for good', async () => {

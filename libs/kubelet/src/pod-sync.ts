@@ -25,6 +25,8 @@ import { evictedStatus } from './eviction';
 import type { Container, ObservedPod, Pod, PodStatus, StartFailure } from './types';
 import { containerMounts, planVolumes, type VolumePlan } from './volumes';
 import type { VolumeHost } from './volume-host';
+import type { ContainerDeviceOptions } from './devices/allocation';
+import type { ContainerDevices } from './devices/manager';
 
 export const RESYNC_MS = 10_000;
 /** After a failed pull, look again a little later so the status moves on from ErrImagePull to ImagePullBackOff. */
@@ -46,6 +48,8 @@ export interface PodSyncerOptions {
   readonly nodeAllocatable?: { readonly cpu?: string; readonly memory?: string };
   /** --cluster-dns, --cluster-domain and the node's resolv.conf; default 10.96.0.10, cluster.local, /etc/resolv.conf */
   readonly dns?: ClusterDnsSettings;
+  /** Device plugin resources (example.com/gpu): allocated when a container that asks for them starts. */
+  readonly devices?: ContainerDevices;
   readonly clock?: () => number;
   readonly onTimings?: (pod: Pod, timings: StepTimings) => void;
   readonly log?: (line: string) => void;
@@ -86,14 +90,15 @@ export class PodSyncer {
   async sync(uid: string): Promise<SyncResult> {
     const pod = this.o.podByUid(uid);
     const rt = this.o.runtime;
-    const sandboxes = await rt.listPodSandboxes({ uid });
+    // Sandboxes and containers are read together: two Docker round trips at once, not one after the other.
+    const [sandboxes, containersAtStart] = await Promise.all([rt.listPodSandboxes({ uid }), this.containers(uid)]);
     if (!pod || pod.spec?.nodeName !== this.o.nodeName) {
       await this.tearDown(uid, sandboxes, 0, pod);
       return { done: true };
     }
     const st = this.state(uid, pod);
     if (pod.metadata?.deletionTimestamp) {
-      await this.killPod(pod, sandboxes, await this.containers(uid), deletionGracePeriod(pod));
+      await this.killPod(pod, sandboxes, containersAtStart, deletionGracePeriod(pod));
       await this.tearDown(uid, await rt.listPodSandboxes({ uid }), 0, pod);
       await this.o.api.deletePod(pod, cause(pod));
       return { done: true };
@@ -108,7 +113,7 @@ export class PodSyncer {
     const volumeErrors = (await this.o.volumes.setUp(plans, now)).errors;
     if (st.timings && st.timings.volumesMs === undefined) st.timings.volumesMs = this.clock() - t0;
 
-    let containers = await this.containers(uid);
+    let containers = containersAtStart;
     let observed = this.observe(sandboxes, containers, st);
     const actions = volumeErrors.length ? [] : computePodActions(pod, observed, now, this.backoff, st.probes.verdicts());
     if (volumeErrors.length) {
@@ -123,8 +128,9 @@ export class PodSyncer {
       if (next.wakeAt !== undefined) wake = Math.min(wake, next.wakeAt);
     }
     if (actions.length > 0) {
-      containers = await this.containers(uid);
-      observed = this.observe(await rt.listPodSandboxes({ uid }), containers, st);
+      const [sandboxesNow, containersNow] = await Promise.all([rt.listPodSandboxes({ uid }), this.containers(uid)]);
+      containers = containersNow;
+      observed = this.observe(sandboxesNow, containers, st);
     }
 
     const probeWake = await st.probes.run(pod, observed, this.clock());
@@ -137,14 +143,15 @@ export class PodSyncer {
   }
 
   /** Stops a pod under memory pressure and marks it Failed/Evicted; it is not started again. */
-  async evict(uid: string, threshold: string, availableBytes: number): Promise<void> {
+  async evict(uid: string, message: string): Promise<void> {
     const pod = this.o.podByUid(uid);
     if (!pod) return;
     const st = this.state(uid, pod);
     const sandboxes = await this.o.runtime.listPodSandboxes({ uid });
     await this.killPod(pod, sandboxes, await this.containers(uid), 0);
-    const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, threshold, availableBytes);
+    const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, message, this.clock());
     st.evicted = evicted;
+    this.o.devices?.release(uid);
     await this.patchStatus(pod, st, evicted);
   }
 
@@ -254,6 +261,12 @@ export class PodSyncer {
     }
     const env = resolveEnv(pod, spec, { ...ctx.sources, podIP: ctx.sandboxId ? this.o.network.podIP(ctx.sandboxId) : undefined, hostIP: this.o.hostIP, nodeAllocatable: this.o.nodeAllocatable });
     if (!env.ok) return fail(env.reason, env.message);
+    let devices: ContainerDeviceOptions | undefined;
+    try {
+      devices = await this.o.devices?.allocate(pod, spec);
+    } catch (e) {
+      return fail('CreateContainerConfigError', `Allocate failed: ${(e as Error).message}`);
+    }
     const exclusive = this.cpuset(pod, spec);
     const r = containerResources(spec, exclusive);
     const sc = spec.securityContext ?? {};
@@ -263,9 +276,9 @@ export class PodSyncer {
       image,
       ...(spec.command ? { command: spec.command } : {}),
       ...(spec.args ? { args: spec.args } : {}),
-      env: env.env,
+      env: devices ? [...env.env, ...Object.entries(devices.envs).map(([name, value]) => ({ name, value }))] : env.env,
       ...(spec.workingDir ? { workingDir: spec.workingDir } : {}),
-      mounts: containerMounts(spec, ctx.plans),
+      mounts: [...containerMounts(spec, ctx.plans), ...(devices?.mounts ?? [])],
       labels: { [LABEL_CONTAINER_HASH]: containerHash(spec), [LABEL_CONTAINER_KIND]: kind },
       restartCount: nextRestartCount(ctx.containers, spec.name),
       resources: { cpuShares: r.cpuShares, ...(r.cpuQuota ? { cpuQuota: r.cpuQuota, cpuPeriod: r.cpuPeriod } : {}), ...(r.memoryLimit ? { memoryLimitBytes: r.memoryLimit } : {}), ...(r.cpusetCpus ? { cpusetCpus: r.cpusetCpus } : {}) },
@@ -273,6 +286,7 @@ export class PodSyncer {
       stdin: spec.stdin ?? false,
       ...(user ? { user } : {}),
       ...(sc.privileged ? { privileged: true } : {}),
+      ...(devices ? { devices: devices.devices, annotations: devices.annotations } : {}),
     };
     let id: string;
     try {
@@ -344,6 +358,7 @@ export class PodSyncer {
     for (const c of await this.o.runtime.listContainers({ podUid: uid })) await this.o.runtime.removeContainer(c.id);
     await this.o.volumes.tearDown(uid);
     this.cpus = releasePod(this.cpus, uid);
+    this.o.devices?.release(uid);
     this.pods.delete(uid);
   }
 
@@ -352,6 +367,8 @@ export class PodSyncer {
     // The sync that saw a pull fail reports ErrImagePull; later ones report the back-off.
     const view: BackoffView = { shouldWait: (k, now, since) => !justFailedPulls.has(k) && this.backoff.shouldWait(k, now, since), delayMs: (k) => this.backoff.delayMs(k) };
     const next = generatePodStatus(pod, observed, st.probes.statuses(observed), view, this.clock(), base, { hostIP: this.o.hostIP });
+    // A finished pod's devices go back to the pool (the kubelet frees them for inactive pods).
+    if (next.phase === 'Succeeded' || next.phase === 'Failed') this.o.devices?.release(pod.metadata!.uid!);
     if (!statusChanged(base, next)) return;
     const t0 = this.clock();
     await this.patchStatus(pod, st, next);

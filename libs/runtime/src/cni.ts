@@ -40,11 +40,19 @@ export class Cni {
 
   /** Wires the sandbox whose network namespace is `netns` (`/proc/<pause pid>/ns/net`). */
   async add(containerId: string, netns: string, runtime: RuntimeConfig = {}): Promise<PodNetwork> {
-    await this.exec(LOOPBACK_CONF, 'ADD', containerId, netns, { ...LOOPBACK_CONF });
+    // loopback only brings up `lo` inside the pod's namespace: it is a network of its own, so it
+    // runs beside the chain (which only touches eth0 and the node's bridge) rather than before it,
+    // and needs no trip into the node's namespace.
+    const loopback = this.exec(LOOPBACK_CONF, 'ADD', containerId, netns, { ...LOOPBACK_CONF }, false);
     let prev: unknown;
-    for (const plugin of this.conflist.plugins) {
-      prev = await this.exec(plugin, 'ADD', containerId, netns, pluginStdin(this.conflist, plugin, runtime, prev));
+    try {
+      for (const plugin of this.conflist.plugins) {
+        prev = await this.exec(plugin, 'ADD', containerId, netns, pluginStdin(this.conflist, plugin, runtime, prev));
+      }
+    } finally {
+      await loopback.catch(() => undefined);
     }
+    await loopback;
     const result = prev as CniResult;
     mkdirSync(resultCacheDir(this.options.stateDir), { recursive: true });
     writeFileSync(this.cachePath(containerId), JSON.stringify({ result, runtime }));
@@ -61,7 +69,7 @@ export class Cni {
     for (const plugin of [...this.conflist.plugins].reverse()) {
       await this.exec(plugin, 'DEL', containerId, ns, pluginStdin(this.conflist, plugin, cached?.runtime ?? {}, cached?.result));
     }
-    if (ns) await this.exec(LOOPBACK_CONF, 'DEL', containerId, ns, { ...LOOPBACK_CONF });
+    if (ns) await this.exec(LOOPBACK_CONF, 'DEL', containerId, ns, { ...LOOPBACK_CONF }, false);
     rmSync(this.cachePath(containerId), { force: true });
   }
 
@@ -92,8 +100,9 @@ export class Cni {
     }
   }
 
-  private exec(plugin: CniPluginConf, command: CniCommand, containerId: string, netns: string, stdin: unknown): Promise<unknown> {
-    const [file, args] = pluginCommand(plugin.type, this.options.nodeNamespace, this.pluginDir);
+  /** Runs one plugin; `inNodeNamespace` false for plugins that only work inside the pod's namespace. */
+  private exec(plugin: CniPluginConf, command: CniCommand, containerId: string, netns: string, stdin: unknown, inNodeNamespace = true): Promise<unknown> {
+    const [file, args] = pluginCommand(plugin.type, inNodeNamespace ? this.options.nodeNamespace : undefined, this.pluginDir);
     const env = { ...process.env, ...cniEnv(command, containerId, netns, this.pluginDir) };
     return runPlugin(plugin.type, command, file, args, env, JSON.stringify(stdin));
   }

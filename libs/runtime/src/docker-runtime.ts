@@ -4,22 +4,29 @@
 import { PassThrough, Readable } from 'node:stream';
 import Docker from 'dockerode';
 import { PAUSE_IMAGE } from './image-recipes';
+import { KernelOomLog, type OomKillLog } from './oom-log';
 import { dockerResources } from './resources';
 import {
-  ImagePullError, LABEL_ATTEMPT, LABEL_CONTAINER_NAME, LABEL_NAMESPACE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_TYPE,
+  ANNOTATION_LABEL_PREFIX, ImagePullError, LABEL_ATTEMPT, LABEL_CONTAINER_NAME, LABEL_NAMESPACE, LABEL_NODE, LABEL_POD_NAME, LABEL_POD_UID, LABEL_RESTART_COUNT, LABEL_SANDBOX_ID, LABEL_TYPE,
   type ContainerConfig, type ContainerFilter, type ContainerInfo, type ContainerRuntime, type ContainerState, type ContainerStatus, type ExecOptions, type ExecResult,
   type ExecSession, type ImageStatus, type LogOptions, type PodSandbox, type PodSandboxConfig, type PodSandboxStatus, type SandboxFilter,
 } from './runtime';
 
 export interface DockerRuntimeOptions {
   readonly pauseImage?: string;
+  /** Where OOM kills Docker missed are found (default: the kernel log). */
+  readonly oomLog?: OomKillLog;
 }
 
 export class DockerRuntime implements ContainerRuntime {
   private readonly pauseImage: string;
+  private readonly oomLog: OomKillLog;
+  /** Sandboxes this runtime started, so creating their containers needs no inspect of the sandbox first. */
+  private readonly sandboxes = new Map<string, PodSandbox>();
 
   constructor(private readonly docker: Docker, options: DockerRuntimeOptions = {}) {
     this.pauseImage = options.pauseImage ?? PAUSE_IMAGE;
+    this.oomLog = options.oomLog ?? new KernelOomLog();
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
@@ -53,6 +60,7 @@ export class DockerRuntime implements ContainerRuntime {
       await container.remove({ force: true }).catch(() => undefined);
       throw err;
     }
+    this.sandboxes.set(container.id, sandboxFrom(container.id, { [LABEL_POD_UID]: config.uid, [LABEL_POD_NAME]: config.name, [LABEL_NAMESPACE]: config.namespace, [LABEL_NODE]: config.node, [LABEL_ATTEMPT]: String(attempt) }, true, Date.now()));
     return container.id;
   }
 
@@ -64,6 +72,7 @@ export class DockerRuntime implements ContainerRuntime {
     // CRI removes the pod's containers with its sandbox.
     for (const c of await this.listContainers({ sandboxId: id })) await this.removeContainer(c.id);
     await this.removeContainer(id);
+    this.sandboxes.delete(id);
   }
 
   async podSandboxStatus(id: string): Promise<PodSandboxStatus | undefined> {
@@ -83,7 +92,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
-    const sandbox = await this.podSandboxStatus(sandboxId);
+    const sandbox = this.sandboxes.get(sandboxId) ?? (await this.podSandboxStatus(sandboxId));
     if (!sandbox) throw new Error(`pod sandbox ${sandboxId} not found`);
     const restartCount = config.restartCount ?? 0;
     const container = await this.docker.createContainer({
@@ -97,6 +106,7 @@ export class DockerRuntime implements ContainerRuntime {
       Tty: config.tty ?? false,
       OpenStdin: config.stdin ?? false,
       Labels: {
+        ...Object.fromEntries(Object.entries(config.annotations ?? {}).map(([k, v]) => [`${ANNOTATION_LABEL_PREFIX}${k}`, v])),
         ...config.labels,
         [LABEL_TYPE]: 'container',
         [LABEL_SANDBOX_ID]: sandboxId,
@@ -112,6 +122,7 @@ export class DockerRuntime implements ContainerRuntime {
         IpcMode: `container:${sandboxId}`,
         Binds: (config.mounts ?? []).map((m) => `${m.hostPath}:${m.containerPath}${m.readOnly ? ':ro' : ''}`),
         Privileged: config.privileged ?? false,
+        ...(config.devices?.length ? { Devices: config.devices.map((d) => ({ PathOnHost: d.hostPath, PathInContainer: d.containerPath, CgroupPermissions: d.permissions })) } : {}),
         ...dockerResources(config.resources ?? { cpuShares: 2 }),
         // The kubelet's defaults: 10 MiB per log file; keeps a chatty container from filling the disk.
         LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '5' } },
@@ -151,11 +162,13 @@ export class DockerRuntime implements ContainerRuntime {
     const s = info.State;
     const state = stateOf(s.Status);
     const exited = state === 'exited';
+    // SIGKILLed (137) without Docker's OOM flag: the kernel log says whether it was the memory limit.
+    const oomKilled = s.OOMKilled || (exited && s.ExitCode === 137 && this.oomLog.oomKilled(info.Id));
     return {
       ...infoFrom(info.Id, info.Config.Labels, info.Config.Image, state, Date.parse(info.Created)),
       imageId: info.Image,
-      oomKilled: s.OOMKilled,
-      ...(exited ? { exitCode: s.ExitCode, reason: s.OOMKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error' } : {}),
+      oomKilled,
+      ...(exited ? { exitCode: s.ExitCode, reason: oomKilled ? 'OOMKilled' : s.ExitCode === 0 ? 'Completed' : 'Error' } : {}),
       ...(s.Error ? { message: s.Error } : {}),
       ...(dockerTime(s.StartedAt) ? { startedAt: dockerTime(s.StartedAt) } : {}),
       ...(exited && dockerTime(s.FinishedAt) ? { finishedAt: dockerTime(s.FinishedAt) } : {}),

@@ -8,3 +8,4 @@ export * from './images';
 export * from './node-netns';
 export * from './resources';
 export * from './runtime';
+export * from './oom-log';

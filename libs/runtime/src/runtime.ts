@@ -76,6 +76,14 @@ export interface Mount {
   readonly readOnly?: boolean;
 }
 
+/** A host device node in the container (CRI's Device; from a device plugin's Allocate). */
+export interface DeviceMapping {
+  readonly hostPath: string;
+  readonly containerPath: string;
+  /** cgroup device permissions: any of "r", "w", "m". */
+  readonly permissions: string;
+}
+
 export interface ContainerConfig {
   readonly name: string;
   readonly image: string;
@@ -94,7 +102,12 @@ export interface ContainerConfig {
   /** "uid" or "uid:gid" (securityContext.runAsUser/runAsGroup). */
   readonly user?: string;
   readonly privileged?: boolean;
+  readonly devices?: readonly DeviceMapping[];
+  /** CRI annotations; Docker has none before API 1.43, so they become labels "annotation.<key>" as in dockershim. */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
+
+export const ANNOTATION_LABEL_PREFIX = 'annotation.';
 
 export type ContainerState = 'created' | 'running' | 'exited' | 'unknown';
 
