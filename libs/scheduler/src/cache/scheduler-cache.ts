@@ -3,7 +3,7 @@ import { nodeInfoOf } from '../framework/info';
 import type { NodeInfo, PodInfo } from '../framework/types';
 import { AffinityIndex } from './affinity-index';
 import { ClusterObjectStore } from './cluster-objects';
-import { affinityPositions, FrozenSnapshot, indexNodes, podsWithAffinityOf, podsWithRequiredAntiAffinityOf, type AffinityPositions } from './snapshot';
+import { FrozenSnapshot, indexNodes, podsWithAffinityOf, podsWithRequiredAntiAffinityOf, type AffinityPositions } from './snapshot';
 
 // Kubernetes' scheduler cache (pkg/scheduler/internal/cache/cache.go): what is on each node,
 // including pods the scheduler has decided on but whose binding the log does not show yet.
@@ -61,7 +61,6 @@ export class SchedulerCache extends ClusterObjectStore {
   private last?: FrozenSnapshot;
   /** the ClusterObjects the last snapshot holds; a new one means namespaces/PVCs/… changed */
   private lastObjects?: unknown;
-  private lastPositions?: AffinityPositions;
   private lastImageCounts?: Map<string, number>;
   private readonly affinityIndex = new AffinityIndex();
 
@@ -184,7 +183,7 @@ export class SchedulerCache extends ClusterObjectStore {
     } else {
       nodes = this.last.nodes.slice();
       index = this.last.index;
-      positions = this.lastPositions;
+      positions = this.last.computedPositions;
       imageCounts = this.lastImageCounts;
       for (const name of this.dirty) {
         const i = index.get(name);
@@ -200,7 +199,6 @@ export class SchedulerCache extends ClusterObjectStore {
     this.dirty.clear();
     this.nodeSetChanged = false;
     this.lastObjects = objects;
-    this.lastPositions = positions ??= affinityPositions(nodes);
     this.lastImageCounts = imageCounts ??= new Map();
     this.last = new FrozenSnapshot(nodes, index, objects, this.generation, positions, imageCounts, this.affinityIndex);
     return this.last;
