@@ -42,6 +42,7 @@ interface NodeState {
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
+const sameLabels = (a: KubeObject, b: KubeObject) => JSON.stringify(a.metadata.labels ?? {}) === JSON.stringify(b.metadata.labels ?? {});
 const isTerminal = (p: PodInfo) => TERMINAL.has((p.pod.status as { phase?: string } | undefined)?.phase ?? '');
 
 export interface SchedulerCacheOptions {
@@ -62,7 +63,7 @@ export class SchedulerCache extends ClusterObjectStore {
   /** the ClusterObjects the last snapshot holds; a new one means namespaces/PVCs/… changed */
   private lastObjects?: unknown;
   private lastImageCounts?: Map<string, number>;
-  private readonly affinityIndex = new AffinityIndex();
+  private readonly affinityIndex = new AffinityIndex((name) => this.nodes.get(name)?.node?.metadata.labels ?? (this.nodes.get(name)?.node ? {} : undefined));
 
   constructor(options: SchedulerCacheOptions) {
     super();
@@ -76,6 +77,7 @@ export class SchedulerCache extends ClusterObjectStore {
     const name = node.metadata.name ?? '';
     const state = this.nodeState(name);
     if (!state.node) this.nodeSetChanged = true;
+    if (!state.node || !sameLabels(state.node, node)) this.affinityIndex.labelsVersion++;
     state.node = node;
     this.touch(name, state);
   }
@@ -90,6 +92,7 @@ export class SchedulerCache extends ClusterObjectStore {
     if (!state?.node) return;
     state.node = undefined;
     this.nodeSetChanged = true;
+    this.affinityIndex.labelsVersion++;
     if (state.pods.size === 0) this.nodes.delete(name);
     else this.touch(name, state);
   }
@@ -237,7 +240,7 @@ export class SchedulerCache extends ClusterObjectStore {
 
   private detach(pod: PodState): void {
     this.pods.delete(pod.podInfo.key);
-    this.affinityIndex.remove(pod.podInfo);
+    this.affinityIndex.remove(pod.podInfo, pod.nodeName);
     const state = this.nodes.get(pod.nodeName);
     if (!state) return;
     state.pods.delete(pod.podInfo.key);
