@@ -215,12 +215,15 @@ async function run(client: ApiClient, log: EventLog, procs: Procs, workload: Wor
   const { last } = await log.bounds();
   let allBound!: () => void;
   const done = new Promise<void>((r) => (allBound = r));
+  // A create that timed out may still have been appended: done when every pod the log shows created is bound.
+  let createsFinished = false;
+  const checkDone = () => createsFinished && bound.size >= created.size && allBound();
   const onEntry = (e: LogEntry) => {
     const name = e.object.metadata.name!;
     if (e.type === 'Created') created.set(name, Date.parse(e.time));
     else if (e.type === 'Bound' && !bound.has(name)) {
       bound.set(name, Date.parse(e.time));
-      if (bound.size === PODS) allBound();
+      checkDone();
     }
   };
   const following = log.follow(filterFor('', 'pods', ns, log.prefix), last + 1, onEntry, ac.signal).catch(() => undefined);
@@ -240,6 +243,9 @@ async function run(client: ApiClient, log: EventLog, procs: Procs, workload: Wor
   if (DRAIN) await hold.release();
   creates ??= await createPhase;
   if (creates.errors) console.error(`  ${creates.errors} creates failed: ${creates.firstError}`);
+  await sleep(1000); // the last Created entries reach the follower
+  createsFinished = true;
+  checkDone();
   await Promise.race([done, sleep(600_000)]);
   const [schedCpu, apiCpu] = [sched.cpuSeconds() - sched0, api.cpuSeconds() - api0];
   if (PROFILE_DIR) {

@@ -63,10 +63,10 @@ export async function bind(store: ObjectStore, req: ResourceRequest, body: unkno
     const cur = await store.current(resource, namespace, name);
     if (!cur.object) throw Errors.notFound(resource.plural, resource.group, name);
     const object = boundTo(cur.object, node, new Date());
-    if (ctx.dryRun) return BOUND;
+    if (ctx.dryRun) return bound();
     try {
       await store.append({ resource, namespace, name, expectedSeq: cur.seq, type: 'Bound', object, actor: ctx.actor, cause: ctx.cause, correlation: ctx.correlation });
-      return BOUND;
+      return bound();
     } catch (e) {
       if (!(e instanceof WrongLastSequence)) throw e;
       await afterLostRace(attempt);
@@ -75,7 +75,7 @@ export async function bind(store: ObjectStore, req: ResourceRequest, body: unkno
   throw Errors.conflict(resource.plural, resource.group, name, 'too many concurrent writers; please try again');
 }
 
-const BOUND = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
+const bound = () => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }) as unknown as KubeObject;
 
 /** The pod on `node` with PodScheduled=True; a 409 if it is being deleted or already on a node. */
 function boundTo(current: KubeObject, node: string, now: Date): KubeObject {
