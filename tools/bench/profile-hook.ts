@@ -44,7 +44,7 @@ if (target) {
   process.channel?.unref();
 }
 
-function toOriginal(cf: CallFrame): void {
+export function toOriginal(cf: CallFrame): void {
   if (!cf.url.startsWith('file://') || cf.lineNumber < 0) return;
   const map = findSourceMap(cf.url.slice('file://'.length)) ?? findSourceMap(cf.url);
   if (!map) return;

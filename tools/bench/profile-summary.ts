@@ -89,8 +89,8 @@ function packageOf(url: string, functionName: string): string {
   return s;
 }
 
-export function printProfile(s: ProfileSummary): void {
-  console.log(`\nCPU profile of the apiserver child: ${(s.totalMs / 1000).toFixed(1)} s wall, ${(100 * (1 - s.idleShare)).toFixed(0)} % busy`);
+export function printProfile(s: ProfileSummary, of = 'the apiserver child'): void {
+  console.log(`\nCPU profile of ${of}: ${(s.totalMs / 1000).toFixed(1)} s wall, ${(100 * (1 - s.idleShare)).toFixed(0)} % busy`);
   console.log('\n  self time by package');
   for (const r of s.packages) console.log(`  ${(100 * r.share).toFixed(1).padStart(5)} %  ${r.ms.toFixed(0).padStart(6)} ms  ${r.what}`);
   console.log('\n  self time by function');

@@ -1,4 +1,4 @@
-// The scheduler on its own: `node -r @swc-node/register apps/scheduler/src/main.ts [--config file.yaml]`,
+// The scheduler on its own: `node apps/scheduler/src/boot.js [--config file.yaml]` (compiled once, no TypeScript toolchain resident) or `node -r @swc-node/register apps/scheduler/src/main.ts`,
 // the rest from the environment (see config.ts).
 import { parseArgs } from 'node:util';
 import { schedulerAppConfig } from './config';

@@ -44,7 +44,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const scheduler = (this.scheduler = new Scheduler({ profiles, client: this.client, reportingInstance: c.identity, maxBindsInFlight: c.maxBindsInFlight }));
     const path = scheduler.informers;
     const watch = async (group: string, plural: string, handler: (e: InformerEvent) => void) => {
-      const informer = new Informer(this.log!, group, plural).on(handler);
+      // the scheduler never reads managedFields, a good part of every object it keeps (client-go's TransformStripManagedFields)
+      const informer = new Informer(this.log!, group, plural, undefined, { stripManagedFields: true }).on(handler);
       this.informers.push(informer);
       await informer.start();
       return informer;

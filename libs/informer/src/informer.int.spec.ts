@@ -83,6 +83,21 @@ describe('informers, the internal API client and leader election', () => {
     await informer.stop();
   });
 
+  it('keeps objects without their managedFields when asked to, as client-go TransformStripManagedFields', async () => {
+    const stored = await client.get(podsPath('a'));
+    expect(stored.metadata.managedFields?.length).toBeGreaterThan(0);
+    const informer = new Informer(log, '', 'pods', undefined, { stripManagedFields: true });
+    const seen: InformerEvent[] = [];
+    informer.on((e) => seen.push(e));
+    await informer.start();
+    await informer.synced;
+    const kept = informer.get('default/a')!;
+    expect(kept.metadata.managedFields).toBeUndefined();
+    expect(kept.metadata).toMatchObject({ name: 'a', uid: stored.metadata.uid, labels: { x: 'y' } });
+    expect(seen.find((e) => e.key === 'default/a')!.object.metadata.managedFields).toBeUndefined();
+    await informer.stop();
+  });
+
   it('is synced at once for a resource with no objects', async () => {
     const informer = new Informer(log, 'apps', 'daemonsets');
     await informer.start();

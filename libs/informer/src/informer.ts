@@ -10,6 +10,11 @@ import { filterFor, type Envelope, type EventLog, type EventType, type LogEntry 
 
 const codec = JSONCodec<Envelope>();
 
+function withoutManagedFields(metadata: KubeObject['metadata']): KubeObject['metadata'] {
+  const { managedFields: _, ...rest } = metadata;
+  return rest;
+}
+
 export interface InformerEvent {
   type: 'add' | 'update' | 'delete';
   key: string; // namespace/name, or name for cluster-scoped objects
@@ -22,6 +27,15 @@ export interface InformerEvent {
 }
 
 export type Handler = (e: InformerEvent) => void;
+
+export interface InformerOptions {
+  /**
+   * Drop metadata.managedFields from every object before it is kept or handed out, as client-go's
+   * TransformStripManagedFields (kube-scheduler and kube-controller-manager set it): the field
+   * ownership trees are often the largest part of an object, and controllers never read them.
+   */
+  stripManagedFields?: boolean;
+}
 
 export class Informer {
   private readonly objects = new Map<string, KubeObject>();
@@ -38,6 +52,7 @@ export class Informer {
     readonly group: string,
     readonly plural: string,
     private readonly namespace?: string,
+    private readonly options: InformerOptions = {},
   ) {}
 
   on(handler: Handler): this {
@@ -81,7 +96,8 @@ export class Informer {
   /** Applies one entry; exported for tests. */
   apply(e: LogEntry): void {
     this.lastSeq = Math.max(this.lastSeq, e.seq);
-    const obj: KubeObject = { ...e.object, metadata: { ...e.object.metadata, resourceVersion: String(e.seq) } };
+    const metadata = this.options.stripManagedFields ? withoutManagedFields(e.object.metadata) : e.object.metadata;
+    const obj: KubeObject = { ...e.object, metadata: { ...metadata, resourceVersion: String(e.seq) } };
     const key = obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name!;
     const old = this.objects.get(key);
     if (e.type === 'Deleted') {

@@ -65,6 +65,27 @@ describe('the cache affinity index', () => {
     expect(cache.snapshot().affinityIndex).toBeDefined();
   });
 
+  it('given replicas with the same anti-affinity term, when some are removed or their node is relabelled, then it decides as walking the nodes does', () => {
+    const cache = clusterCache();
+    cache.removePod('default/db-0'); // its term selects every pod with an app label
+    const repel = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'api' }, 'topology.kubernetes.io/zone')] } };
+    cache.addPod(pod('api-0', { app: 'api' }, repel, 'n0'));
+    cache.addPod(pod('api-1', { app: 'api' }, repel, 'n3'));
+    cache.assumePod(pod('api-2', { app: 'api' }, repel), 'n1');
+    const incoming = pod('x', { app: 'api' });
+    const rejectedAt = (s: Snapshot) => (verdicts(s, incoming).filter as string[]).flatMap((v, i) => (v === 'ok' ? [] : [s.nodes[i].name]));
+    // api-0 and api-1 hold zone-0, api-2 zone-1: nodes of zone 0 and 1 refuse
+    expect(rejectedAt(cache.snapshot())).toEqual(['n0', 'n1', 'n3', 'n4', 'n6', 'n7']);
+
+    cache.removePod('default/api-0');
+    cache.forgetPod('default/api-2');
+    expect(rejectedAt(cache.snapshot())).toEqual(['n0', 'n3', 'n6']);
+    cache.addNode({ ...node(3), metadata: { name: 'n3', labels: { 'kubernetes.io/hostname': 'n3', 'topology.kubernetes.io/zone': zone(2) } } });
+    const snapshot = cache.snapshot();
+    expect(rejectedAt(snapshot)).toEqual(['n2', 'n3', 'n5', 'n8']);
+    expect(verdicts(snapshot, incoming)).toEqual(verdicts(walking(snapshot), incoming));
+  });
+
   it('given the only pod with anti-affinity removed, when a web pod is filtered, then every node passes', () => {
     const cache = clusterCache();
     cache.removePod('default/web-0');

@@ -1,5 +1,5 @@
 import type { PodInfo } from '../framework/types';
-import { podAffinityOf, type AffinityTerm } from '../plugins/filter/affinity-terms';
+import { podAffinityOf, TopologyCounts, type AffinityTerm } from '../plugins/filter/affinity-terms';
 import { affinityTermsOf } from '../plugins/score/affinity-terms';
 
 // Cluster-wide indexes of the pods the scheduler cache counts on nodes, kept up to date pod by
@@ -7,7 +7,9 @@ import { affinityTermsOf } from '../plugins/score/affinity-terms';
 // 5,000 nodes per cycle:
 //   - pods by label (app=web → the pods labelled so), for the incoming pod's own terms;
 //   - existing pods' required anti-affinity terms by their anchor (group=a → the terms that
-//     can only select pods labelled group=a), plus the terms without an anchor;
+//     can only select pods labelled group=a), plus the terms without an anchor — identical
+//     terms (a ReplicaSet's pods all carry the same) grouped, with the group's pods counted per
+//     topology domain as they come and go, so PreFilter reads counts instead of visiting pods;
 //   - pods whose terms can score (required affinity, preferred affinity or anti-affinity).
 // The index is mutable and moves on with the cache: a snapshot may use it only while the
 // cache's generation is the snapshot's (`generation`), otherwise plugins walk the nodes.
@@ -17,8 +19,48 @@ export interface IndexedPod {
   readonly nodeName: string;
 }
 
-export interface IndexedTerm extends IndexedPod {
-  readonly term: AffinityTerm;
+type Labels = Readonly<Record<string, string>>;
+
+/**
+ * The existing pods whose required anti-affinity term is this same term (equal signatures), and
+ * how many of them each topology domain of the term's key holds. The counts follow every pod
+ * added or removed; when a node's labels change (`labelsVersion`) they are rebuilt on next read.
+ */
+export class AntiTermGroup {
+  /** node name → the group's pods there */
+  readonly nodes = new Map<string, number>();
+  members = 0;
+  private counts = new TopologyCounts();
+  private countedAt: number;
+
+  constructor(
+    readonly term: AffinityTerm,
+    private readonly index: AffinityIndex,
+  ) {
+    this.countedAt = index.labelsVersion;
+  }
+
+  change(nodeName: string, n: number): void {
+    const now = (this.nodes.get(nodeName) ?? 0) + n;
+    if (now > 0) this.nodes.set(nodeName, now);
+    else this.nodes.delete(nodeName);
+    this.members += n;
+    const labels = this.index.labelsOf(nodeName);
+    if (labels && this.countedAt === this.index.labelsVersion) this.counts.change(labels, this.term.topologyKey, n);
+  }
+
+  /** the group's pods per domain; read-only for callers */
+  domainCounts(): TopologyCounts {
+    if (this.countedAt !== this.index.labelsVersion) {
+      this.counts = new TopologyCounts();
+      for (const [nodeName, n] of this.nodes) {
+        const labels = this.index.labelsOf(nodeName);
+        if (labels) this.counts.change(labels, this.term.topologyKey, n);
+      }
+      this.countedAt = this.index.labelsVersion;
+    }
+    return this.counts;
+  }
 }
 
 type ByLabel<T> = Map<string, Map<string, Map<string, T>>>;
@@ -45,34 +87,49 @@ const NONE: ReadonlyMap<string, never> = new Map<string, never>();
 export class AffinityIndex {
   /** the cache generation the index reflects */
   generation = 0;
+  /** bumped by the cache when a node's labels change (or a node comes or goes): domain counts are redone */
+  labelsVersion = 0;
   private readonly byLabel: ByLabel<IndexedPod> = new Map();
-  private readonly antiByAnchor: ByLabel<IndexedTerm> = new Map();
-  private readonly antiUnanchored = new Map<string, IndexedTerm>();
+  private readonly antiGroups = new Map<string, AntiTermGroup>();
+  private readonly antiByAnchor: ByLabel<AntiTermGroup> = new Map();
+  private readonly antiUnanchored = new Map<string, AntiTermGroup>();
   private readonly scoring = new Map<string, IndexedPod>();
+
+  /** `labelsOf`: a node's current labels, undefined for a node not (or no longer) known */
+  constructor(readonly labelsOf: (nodeName: string) => Labels | undefined = () => undefined) {}
 
   add(pod: PodInfo, nodeName: string): void {
     const entry: IndexedPod = { pod, nodeName };
     for (const key in pod.labels) put(this.byLabel, key, pod.labels[key], pod.key, entry);
     if (pod.withAffinity === false) return;
-    podAffinityOf(pod.pod).requiredAnti.forEach((term, i) => {
-      const id = `${pod.key}#${i}`;
-      const item: IndexedTerm = { pod, nodeName, term };
-      if (term.anchor) for (const v of term.anchor.values) put(this.antiByAnchor, term.anchor.key, v, id, item);
-      else this.antiUnanchored.set(id, item);
-    });
+    for (const term of podAffinityOf(pod.pod).requiredAnti) this.antiGroup(term).change(nodeName, 1);
     const terms = affinityTermsOf(pod);
     if (terms.requiredAffinity.length || terms.preferredAffinity.length || terms.preferredAntiAffinity.length) this.scoring.set(pod.key, entry);
   }
 
-  remove(pod: PodInfo): void {
+  remove(pod: PodInfo, nodeName: string): void {
     for (const key in pod.labels) drop(this.byLabel, key, pod.labels[key], pod.key);
     if (pod.withAffinity === false) return;
-    podAffinityOf(pod.pod).requiredAnti.forEach((term, i) => {
-      const id = `${pod.key}#${i}`;
-      if (term.anchor) for (const v of term.anchor.values) drop(this.antiByAnchor, term.anchor.key, v, id);
-      else this.antiUnanchored.delete(id);
-    });
+    for (const term of podAffinityOf(pod.pod).requiredAnti) {
+      const group = this.antiGroups.get(term.signature);
+      if (!group) continue;
+      group.change(nodeName, -1);
+      if (group.members > 0) continue;
+      this.antiGroups.delete(term.signature);
+      if (term.anchor) for (const v of term.anchor.values) drop(this.antiByAnchor, term.anchor.key, v, term.signature);
+      else this.antiUnanchored.delete(term.signature);
+    }
     this.scoring.delete(pod.key);
+  }
+
+  private antiGroup(term: AffinityTerm): AntiTermGroup {
+    let group = this.antiGroups.get(term.signature);
+    if (!group) {
+      this.antiGroups.set(term.signature, (group = new AntiTermGroup(term, this)));
+      if (term.anchor) for (const v of term.anchor.values) put(this.antiByAnchor, term.anchor.key, v, term.signature, group);
+      else this.antiUnanchored.set(term.signature, group);
+    }
+    return group;
   }
 
   /** pods labelled key=value */
@@ -80,13 +137,13 @@ export class AffinityIndex {
     return this.byLabel.get(key)?.get(value) ?? NONE;
   }
 
-  /** required anti-affinity terms that can select a pod labelled key=value */
-  antiTermsAnchoredAt(key: string, value: string): ReadonlyMap<string, IndexedTerm> {
+  /** groups of required anti-affinity terms that can select a pod labelled key=value */
+  antiGroupsAnchoredAt(key: string, value: string): ReadonlyMap<string, AntiTermGroup> {
     return this.antiByAnchor.get(key)?.get(value) ?? NONE;
   }
 
-  /** required anti-affinity terms without an equality to look them up by */
-  get unanchoredAntiTerms(): ReadonlyMap<string, IndexedTerm> {
+  /** groups of required anti-affinity terms without an equality to look them up by */
+  get unanchoredAntiGroups(): ReadonlyMap<string, AntiTermGroup> {
     return this.antiUnanchored;
   }
 

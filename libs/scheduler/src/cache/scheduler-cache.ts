@@ -3,7 +3,7 @@ import { nodeInfoOf } from '../framework/info';
 import type { NodeInfo, PodInfo } from '../framework/types';
 import { AffinityIndex } from './affinity-index';
 import { ClusterObjectStore } from './cluster-objects';
-import { affinityPositions, FrozenSnapshot, indexNodes, podsWithAffinityOf, podsWithRequiredAntiAffinityOf, type AffinityPositions } from './snapshot';
+import { FrozenSnapshot, indexNodes, podsWithAffinityOf, podsWithRequiredAntiAffinityOf, type AffinityPositions } from './snapshot';
 
 // Kubernetes' scheduler cache (pkg/scheduler/internal/cache/cache.go): what is on each node,
 // including pods the scheduler has decided on but whose binding the log does not show yet.
@@ -42,6 +42,7 @@ interface NodeState {
 }
 
 const TERMINAL = new Set(['Succeeded', 'Failed']);
+const sameLabels = (a: KubeObject, b: KubeObject) => JSON.stringify(a.metadata.labels ?? {}) === JSON.stringify(b.metadata.labels ?? {});
 const isTerminal = (p: PodInfo) => TERMINAL.has((p.pod.status as { phase?: string } | undefined)?.phase ?? '');
 
 export interface SchedulerCacheOptions {
@@ -61,9 +62,8 @@ export class SchedulerCache extends ClusterObjectStore {
   private last?: FrozenSnapshot;
   /** the ClusterObjects the last snapshot holds; a new one means namespaces/PVCs/… changed */
   private lastObjects?: unknown;
-  private lastPositions?: AffinityPositions;
   private lastImageCounts?: Map<string, number>;
-  private readonly affinityIndex = new AffinityIndex();
+  private readonly affinityIndex = new AffinityIndex((name) => this.nodes.get(name)?.node?.metadata.labels ?? (this.nodes.get(name)?.node ? {} : undefined));
 
   constructor(options: SchedulerCacheOptions) {
     super();
@@ -77,6 +77,7 @@ export class SchedulerCache extends ClusterObjectStore {
     const name = node.metadata.name ?? '';
     const state = this.nodeState(name);
     if (!state.node) this.nodeSetChanged = true;
+    if (!state.node || !sameLabels(state.node, node)) this.affinityIndex.labelsVersion++;
     state.node = node;
     this.touch(name, state);
   }
@@ -91,6 +92,7 @@ export class SchedulerCache extends ClusterObjectStore {
     if (!state?.node) return;
     state.node = undefined;
     this.nodeSetChanged = true;
+    this.affinityIndex.labelsVersion++;
     if (state.pods.size === 0) this.nodes.delete(name);
     else this.touch(name, state);
   }
@@ -184,7 +186,7 @@ export class SchedulerCache extends ClusterObjectStore {
     } else {
       nodes = this.last.nodes.slice();
       index = this.last.index;
-      positions = this.lastPositions;
+      positions = this.last.computedPositions;
       imageCounts = this.lastImageCounts;
       for (const name of this.dirty) {
         const i = index.get(name);
@@ -200,7 +202,6 @@ export class SchedulerCache extends ClusterObjectStore {
     this.dirty.clear();
     this.nodeSetChanged = false;
     this.lastObjects = objects;
-    this.lastPositions = positions ??= affinityPositions(nodes);
     this.lastImageCounts = imageCounts ??= new Map();
     this.last = new FrozenSnapshot(nodes, index, objects, this.generation, positions, imageCounts, this.affinityIndex);
     return this.last;
@@ -239,7 +240,7 @@ export class SchedulerCache extends ClusterObjectStore {
 
   private detach(pod: PodState): void {
     this.pods.delete(pod.podInfo.key);
-    this.affinityIndex.remove(pod.podInfo);
+    this.affinityIndex.remove(pod.podInfo, pod.nodeName);
     const state = this.nodes.get(pod.nodeName);
     if (!state) return;
     state.pods.delete(pod.podInfo.key);

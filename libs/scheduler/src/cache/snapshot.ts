@@ -50,12 +50,21 @@ export class FrozenSnapshot implements Snapshot {
     private readonly objects: ClusterObjects,
     /** the cache generation this snapshot reflects */
     readonly generation = 0,
-    /** computed from `nodes` when not given */
-    readonly positions: AffinityPositions = affinityPositions(nodes),
+    /** computed from `nodes` on first use when not given: with the cache's index current, plugins never ask */
+    private positions_?: AffinityPositions,
     /** image → nodes holding it, filled on demand; shared by snapshots whose nodes hold the same images */
     private readonly imageCounts = new Map<string, number>(),
     private readonly index_?: AffinityIndex,
   ) {}
+
+  get positions(): AffinityPositions {
+    return (this.positions_ ??= affinityPositions(this.nodes));
+  }
+
+  /** the positions if some plugin needed them, for the next snapshot to reuse */
+  get computedPositions(): AffinityPositions | undefined {
+    return this.positions_;
+  }
 
   /** the cache's index, as long as the cache has not moved past this snapshot */
   get affinityIndex(): AffinityIndex | undefined {

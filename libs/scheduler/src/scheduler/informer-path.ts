@@ -77,7 +77,8 @@ export class InformerPath {
     }
     const pod = e.object;
     if (nodeName(pod)) {
-      // bound: the cache's (confirming an assumed pod); no longer pending anywhere
+      // bound: the cache's (confirming an assumed pod); no longer pending anywhere, nor to be bound
+      this.creation.delete(e.key);
       this.queue.delete(e.key);
       this.nominated.delete(e.key);
       this.recorder.forget(e.key);

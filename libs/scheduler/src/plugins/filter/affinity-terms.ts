@@ -22,6 +22,8 @@ export interface AffinityTerm {
   /** undefined when absent (selects no namespace); {} compiles to "every namespace" */
   readonly namespaceSelector: LabelMatcher | undefined;
   readonly topologyKey: string;
+  /** the term as written plus the owner's namespace when it defaults to it: equal signatures, equal terms */
+  readonly signature: string;
 }
 
 export interface PodAffinity {
@@ -48,6 +50,7 @@ export function affinityTermOf(namespace: string, t: PodAffinityTerm): AffinityT
     namespaces: new Set(ownNamespace ? [namespace] : t.namespaces),
     namespaceSelector: ownNamespace || !t.namespaceSelector ? undefined : selectorOf(t.namespaceSelector).matcher,
     topologyKey: t.topologyKey,
+    signature: JSON.stringify([ownNamespace ? namespace : '', t.labelSelector ?? null, t.namespaces ?? [], t.namespaceSelector ?? null, t.topologyKey]),
   };
 }
 
@@ -93,13 +96,28 @@ export class TopologyCounts {
 
   /** adds one for the node's domain of `key`; a node without the label is in no domain */
   add(node: NodeInfo, key: string): void {
-    const value = node.labels[key];
-    if (typeof value !== 'string') return;
+    this.change(node.labels, key, 1);
+  }
+
+  /** adds `n` (negative: takes away) for the domain of `key` that `labels` name */
+  change(labels: Readonly<Record<string, string>>, key: string, n: number): void {
+    const value = labels[key];
+    if (typeof value !== 'string' || n === 0) return;
     let values = this.byKey.get(key);
     if (!values) this.byKey.set(key, (values = new Map()));
-    const n = values.get(value) ?? 0;
-    if (n === 0) this.size++;
-    values.set(value, n + 1);
+    const before = values.get(value) ?? 0;
+    const after = before + n;
+    if (before <= 0 && after > 0) this.size++;
+    if (before > 0 && after <= 0) this.size--;
+    if (after === 0) values.delete(value);
+    else values.set(value, after);
+  }
+
+  /** adds every count of `other` */
+  addAll(other: TopologyCounts): void {
+    for (const [key, values] of other.byKey) {
+      for (const [value, n] of values) this.change({ [key]: value }, key, n);
+    }
   }
 
   get(key: string, value: string): number {

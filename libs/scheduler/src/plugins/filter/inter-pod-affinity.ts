@@ -1,4 +1,4 @@
-import type { IndexedTerm } from '../../cache/affinity-index';
+import type { AntiTermGroup } from '../../cache/affinity-index';
 import type { FilterPlugin, NodeInfo, PluginContext, PodInfo, Snapshot, Status } from '../../framework/types';
 import type { Anchor } from './label-matcher';
 import { success, unresolvable, unschedulable } from '../../framework/types';
@@ -68,13 +68,18 @@ function existingAntiAffinity(snapshot: Snapshot, pod: PodInfo): TopologyCounts 
   const nsLabels = snapshot.namespaces.get(pod.namespace) ?? {};
   const index = snapshot.affinityIndex;
   if (index) {
-    const visit = ({ term, nodeName }: IndexedTerm) => {
-      if (!termMatches(term, pod, nsLabels)) return;
-      const node = snapshot.nodeInfo(nodeName);
-      if (node) counts.add(node, term.topologyKey);
+    // Usually one group of identical terms selects the pod (its ReplicaSet's): its counts are
+    // used as they are; only several groups need adding up.
+    const matching: TopologyCounts[] = [];
+    const visit = (group: AntiTermGroup) => {
+      if (!termMatches(group.term, pod, nsLabels)) return;
+      const groupCounts = group.domainCounts();
+      if (groupCounts.size > 0) matching.push(groupCounts);
     };
-    for (const key in pod.labels) for (const t of index.antiTermsAnchoredAt(key, pod.labels[key]).values()) visit(t);
-    for (const t of index.unanchoredAntiTerms.values()) visit(t);
+    for (const key in pod.labels) for (const g of index.antiGroupsAnchoredAt(key, pod.labels[key]).values()) visit(g);
+    for (const g of index.unanchoredAntiGroups.values()) visit(g);
+    if (matching.length === 1) return matching[0];
+    for (const c of matching) counts.addAll(c);
     return counts;
   }
   const labels = Object.entries(pod.labels);

@@ -25,6 +25,8 @@ export interface NodeSelector {
 interface ParsedTerm {
   readonly labels: readonly LabelRequirement[];
   readonly fields: readonly { name: string; equal: boolean }[];
+  /** `labels` compiled once: In/NotIn values as a Set (labels.Requirement keeps a sets.String too), checked per node */
+  readonly matchesLabels: (labels: Readonly<Record<string, string>>) => boolean;
 }
 
 /** What a pod requires of a node: its nodeSelector map AND its required node affinity (if any). */
@@ -53,7 +55,24 @@ function parseTerm(term: NodeSelectorTerm): ParsedTerm | undefined {
     if (f.key !== 'metadata.name' || (f.operator !== 'In' && f.operator !== 'NotIn') || f.values?.length !== 1) return undefined;
     fields.push({ name: f.values[0], equal: f.operator === 'In' });
   }
-  return { labels, fields };
+  return { labels, fields, matchesLabels: compileRequirements(labels) };
+}
+
+/** One predicate per requirement, ANDed; set membership for In/NotIn, requirementMatches for the rest. */
+function compileRequirements(requirements: readonly LabelRequirement[]): (labels: Readonly<Record<string, string>>) => boolean {
+  const tests = requirements.map((r): ((labels: Readonly<Record<string, string>>) => boolean) => {
+    if (r.operator !== 'in' && r.operator !== 'notin') return (labels) => requirementMatches(r, labels);
+    const values = new Set(r.values);
+    const wantIn = r.operator === 'in';
+    return (labels) => {
+      const value = Object.prototype.hasOwnProperty.call(labels, r.key) ? labels[r.key] : undefined;
+      return (value !== undefined && values.has(value)) === wantIn;
+    };
+  });
+  return (labels) => {
+    for (let i = 0; i < tests.length; i++) if (!tests[i](labels)) return false;
+    return true;
+  };
 }
 
 export function parseNodeSelector(selector: NodeSelector): ParsedTerm[] {
@@ -66,7 +85,11 @@ export function parseNodeSelector(selector: NodeSelector): ParsedTerm[] {
 }
 
 export function nodeSelectorMatches(terms: readonly ParsedTerm[], name: string, labels: Readonly<Record<string, string>>): boolean {
-  return terms.some((t) => t.labels.every((r) => requirementMatches(r, labels)) && t.fields.every((f) => (name === f.name) === f.equal));
+  for (let i = 0; i < terms.length; i++) {
+    const t = terms[i];
+    if (t.matchesLabels(labels) && t.fields.every((f) => (name === f.name) === f.equal)) return true;
+  }
+  return false;
 }
 
 const cache = new WeakMap<KubeObject, RequiredNodeAffinity>();
