@@ -146,8 +146,9 @@ export class EventLog {
     try {
       for await (const m of messages) {
         if (signal.aborted) break;
-        await onEntry({ ...codec.decode(m.data), seq: m.seq, subject: m.subject });
-        if (m.info.pending === 0) onIdle?.();
+        await onEntry(toEntry(m));
+        // m.info parses the reply subject: only worth it for a caller that wants to know.
+        if (onIdle && m.info.pending === 0) onIdle();
       }
     } finally {
       signal.removeEventListener('abort', stop);
@@ -160,8 +161,9 @@ export class EventLog {
   }
 }
 
-function toEntry(m: StoredMsg): LogEntry {
-  return { ...codec.decode(m.data), seq: m.seq, subject: m.subject };
+function toEntry(m: Pick<StoredMsg, 'data' | 'seq' | 'subject'>): LogEntry {
+  // The decoded envelope is a fresh object: extending it in place saves a copy per entry.
+  return Object.assign(codec.decode(m.data), { seq: m.seq, subject: m.subject });
 }
 
 export type { KubeObject };
