@@ -58,7 +58,9 @@ export class EventLog {
   }
 
   static async connect(opts: EventLogOptions): Promise<EventLog> {
-    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    // noAsyncTraces: otherwise nats.js captures a stack trace (new Error()) for every request,
+    // every append included — a tenth of an apiserver create's CPU, for slightly better traces.
+    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
     const jsm = await nc.jetstreamManager();
     const log = new EventLog(nc, nc.jetstream(), jsm, opts.stream ?? STREAM, opts.prefix ?? OBJECT_SUBJECT_PREFIX);
     await log.ensureStream();
