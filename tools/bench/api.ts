@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   await api.stop();
 
   step('replaying the whole log into a fresh schema');
-  const replay = await replayAll(nats.url, pg.url);
+  const replay = await replayAll(nats, pg);
 
   const report: Report = {
     storedSmall: stored1k,

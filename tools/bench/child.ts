@@ -32,7 +32,8 @@ export interface ChildOptions {
 
 export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChild> {
   const hook = o.profileFile ? ['--enable-source-maps', '-r', join(__dirname, 'profile-hook.ts')] : [];
-  const args = ['--pdeathsig', 'TERM', '--', process.execPath, '-r', '@swc-node/register', ...hook, 'apps/apiserver/src/main.ts'];
+  // Compiled once (tools/compile-once.js), as a deployment would run it: no TypeScript toolchain resident.
+  const args = ['--pdeathsig', 'TERM', '--', process.execPath, '-r', join(o.repoRoot, 'tools/compile-once.js'), ...hook, 'apps/apiserver/src/main.ts'];
   const env = {
     ...process.env,
     KEELSON_NATS_URL: o.natsUrl,
@@ -41,7 +42,7 @@ export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChi
     KEELSON_API_PORT: String(o.port),
     KEELSON_SECRET_KEY_FILE: o.secretKeyFile,
     KEELSON_INTERNAL_API: 'false',
-    ...(o.profileFile ? { KEELSON_BENCH_PROFILE: o.profileFile } : {}),
+    ...(o.profileFile ? { KEELSON_BENCH_PROFILE: o.profileFile, KEELSON_TS_SOURCE_MAPS: '1' } : {}),
   };
   const child = spawn('/usr/bin/setpriv', args, { cwd: o.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
   const log = createWriteStream(o.logFile);

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DeliverPolicy, headers, JSONCodec } from 'nats';
-import { EventLog, subjectFor, type Envelope, type LogEntry } from '@keelson/eventlog';
+import { headers, JSONCodec } from 'nats';
+import { EventLog, subjectFor, type Envelope } from '@keelson/eventlog';
+import type { RunningSubstrate } from '@keelson/local';
 import { openProjectionDb, replayInto } from '@keelson/projection';
+import { measureCpu, type CpuSplit } from './cpu';
 import { closedLoop, type PhaseResult } from './load';
 import { benchPod } from './pods';
 import { openWatch, type ApiClient } from './http';
@@ -127,50 +129,19 @@ export async function watchDelivery(client: ApiClient, ns: string, watchers: num
 export interface ReplayRun {
   events: number;
   seconds: number;
-  /** of which inside replayInto's per-entry callback, i.e. mostly its batch writes to Postgres */
-  writeSeconds: number;
+  /** CPU seconds meanwhile of the replaying process (the bench), nats-server and Postgres */
+  cpu: CpuSplit;
 }
 
 /** `replayInto` the whole KEELSON stream into a fresh schema, as `keelson replay` does. */
-export async function replayAll(natsUrl: string, pgUrl: string): Promise<ReplayRun> {
-  const log = await EventLog.connect({ servers: natsUrl, name: 'bench-replay' });
-  const db = await openProjectionDb(pgUrl, 'bench_replay', 2);
+export async function replayAll(nats: RunningSubstrate, pg: RunningSubstrate): Promise<ReplayRun> {
+  const log = await EventLog.connect({ servers: nats.url, name: 'bench-replay' });
+  const db = await openProjectionDb(pg.url, 'bench_replay', 2);
   try {
-    const timing = { inCallback: 0 };
-    const t0 = performance.now();
-    const r = await replayInto(followingFromOne(log, timing), db);
-    return { events: r.events, seconds: (performance.now() - t0) / 1000, writeSeconds: timing.inCallback / 1000 };
+    const { result, seconds, cpu } = await measureCpu({ nats: nats.pid, postgres: pg.pid }, () => replayInto(log, db));
+    return { events: result.events, seconds, cpu };
   } finally {
     await db.destroy();
     await log.close();
   }
-}
-
-/**
- * WORKAROUND: EventLog.follow(filter, 1) asks for an ordered consumer with DeliverPolicy.All,
- * to which nats.js adds opt_start_seq 1 and nats-server refuses ("deliver all, but optional start
- * sequence is also set", err 10094) — so replayInto, which always starts at the first sequence,
- * fails. Until libs/eventlog is fixed this follows the same way from StartSequence 1; the
- * consumer options are otherwise those of log.ts, so the measured rate is replayInto's.
- */
-function followingFromOne(log: EventLog, timing: { inCallback: number }): EventLog {
-  const codec = JSONCodec<Envelope>();
-  const follow = async (filter: string, fromSeq: number, onEntry: (e: LogEntry) => void | Promise<void>, signal: AbortSignal): Promise<void> => {
-    const consumer = await log.js.consumers.get(log.stream, { filterSubjects: filter, deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: Math.max(1, fromSeq) });
-    const messages = await consumer.consume({ max_messages: 512, expires: 5000 });
-    const stop = () => void messages.close();
-    signal.addEventListener('abort', stop, { once: true });
-    try {
-      for await (const m of messages) {
-        if (signal.aborted) break;
-        const t = performance.now();
-        await onEntry({ ...codec.decode(m.data), seq: m.seq, subject: m.subject });
-        timing.inCallback += performance.now() - t;
-      }
-    } finally {
-      signal.removeEventListener('abort', stop);
-      await messages.close().catch(() => undefined);
-    }
-  };
-  return Object.assign(Object.create(log) as EventLog, { follow });
 }

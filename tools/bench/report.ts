@@ -71,7 +71,8 @@ export function printReport(rep: Report): Target[] {
 
   const replayRate = rep.replay.events / rep.replay.seconds;
   const r = rep.replay;
-  console.log(`\nReplay: ${r.events} events in ${fmt(r.seconds, 2)} s = ${fmt(replayRate, 0)} events/s (${fmt(r.writeSeconds, 2)} s of it inside replayInto's callback, i.e. batch writes; the rest is JetStream delivery and decoding)`);
+  const perEvent = (cpuSeconds: number) => fmt((cpuSeconds * 1e6) / r.events, 1);
+  console.log(`\nReplay: ${r.events} events in ${fmt(r.seconds, 2)} s = ${fmt(replayRate, 0)} events/s (CPU per event: replay ${perEvent(r.cpu.self)} µs, Postgres ${perEvent(r.cpu.postgres)} µs, nats-server ${perEvent(r.cpu.nats)} µs)`);
   console.log(`apiserver child memory: VmRSS ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; ${fmt(rep.memory.rssMb, 0)} MB with ${rep.storedLarge} pods stored (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)`);
 
   const c64 = rep.creates.find((c) => c.clients === 64);

@@ -1,3 +1,4 @@
 export * from './status';
 export * from './object';
 export * from './selectors';
+export * from './copy';

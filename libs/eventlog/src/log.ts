@@ -58,7 +58,9 @@ export class EventLog {
   }
 
   static async connect(opts: EventLogOptions): Promise<EventLog> {
-    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    // noAsyncTraces: otherwise nats.js captures a stack trace (new Error()) for every request,
+    // every append included — a tenth of an apiserver create's CPU, for slightly better traces.
+    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
     const jsm = await nc.jetstreamManager();
     const log = new EventLog(nc, nc.jetstream(), jsm, opts.stream ?? STREAM, opts.prefix ?? OBJECT_SUBJECT_PREFIX);
     await log.ensureStream();
@@ -146,8 +148,9 @@ export class EventLog {
     try {
       for await (const m of messages) {
         if (signal.aborted) break;
-        await onEntry({ ...codec.decode(m.data), seq: m.seq, subject: m.subject });
-        if (m.info.pending === 0) onIdle?.();
+        await onEntry(toEntry(m));
+        // m.info parses the reply subject: only worth it for a caller that wants to know.
+        if (onIdle && m.info.pending === 0) onIdle();
       }
     } finally {
       signal.removeEventListener('abort', stop);
@@ -160,8 +163,9 @@ export class EventLog {
   }
 }
 
-function toEntry(m: StoredMsg): LogEntry {
-  return { ...codec.decode(m.data), seq: m.seq, subject: m.subject };
+function toEntry(m: Pick<StoredMsg, 'data' | 'seq' | 'subject'>): LogEntry {
+  // The decoded envelope is a fresh object: extending it in place saves a copy per entry.
+  return Object.assign(codec.decode(m.data), { seq: m.seq, subject: m.subject });
 }
 
 export type { KubeObject };

@@ -4,10 +4,8 @@
 // `$$(VAR)` → the literal `$(VAR)`, an undefined `$(VAR)` stays as written.
 // A missing non-optional ConfigMap/Secret or key is a CreateContainerConfigError; the
 // message is what the kubelet reports.
+import type { Container, IConfigMap, ISecret, Pod } from './types';
 import { milliValue, parseQuantity } from '@keelson/admission';
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { ISecret } from 'kubernetes-models/v1/Secret';
-import type { Container, Pod } from './types';
 
 export interface EnvSources {
   readonly configMaps: Readonly<Record<string, IConfigMap>>;

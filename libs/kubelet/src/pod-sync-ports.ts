@@ -1,11 +1,7 @@
 // What a pod sync needs from outside the runtime: the apiserver (reads of the objects a pod
 // refers to, its status writes, its final delete) and the pod network (CNI). The agent
 // implements them; specs fake them.
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
-import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import type { ISecret } from 'kubernetes-models/v1/Secret';
-import type { Pod, PodStatus } from './types';
+import type { IConfigMap, IPersistentVolume, IPersistentVolumeClaim, ISecret, Pod, PodStatus } from './types';
 
 export interface PortMappingLike {
   readonly hostPort: number;

@@ -1,17 +1,38 @@
-// The node agent's view of a pod: the API object (typed by the `kubernetes-models` package,
-// type-only) and what the container runtime reports for it (CRI-shaped, as `libs/runtime`
-// exposes it). Everything in this library is a pure function of these two plus the clock.
-import type { IPod } from 'kubernetes-models/v1/Pod';
-import type { IContainer } from 'kubernetes-models/v1/Container';
-import type { IPodStatus } from 'kubernetes-models/v1/PodStatus';
-import type { IContainerStatus } from 'kubernetes-models/v1/ContainerStatus';
-import type { IProbe } from 'kubernetes-models/v1/Probe';
+// The node agent's view of a pod: the API object (typed by `@kubernetes/client-node`'s models,
+// type-only, in their JSON form — see Wire) and what the container runtime reports for it
+// (CRI-shaped, as `libs/runtime` exposes it). Everything in this library is a pure function of
+// these two plus the clock.
+import type {
+  V1ConfigMap,
+  V1Container,
+  V1ContainerStatus,
+  V1KeyToPath,
+  V1PersistentVolume,
+  V1PersistentVolumeClaim,
+  V1Pod,
+  V1PodStatus,
+  V1Probe,
+  V1Secret,
+  V1Volume,
+} from '@kubernetes/client-node';
 
-export type Pod = IPod;
-export type Container = IContainer;
-export type PodStatus = IPodStatus;
-export type ContainerStatus = IContainerStatus;
-export type Probe = IProbe;
+/**
+ * A client-node model as it travels in JSON: client-node's classes hold timestamps as Date
+ * (its ObjectSerializer converts them), the API sends and stores RFC 3339 strings.
+ */
+export type Wire<T> = T extends Date ? string : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;
+
+export type Pod = Wire<V1Pod>;
+export type Container = Wire<V1Container>;
+export type PodStatus = Wire<V1PodStatus>;
+export type ContainerStatus = Wire<V1ContainerStatus>;
+export type Probe = Wire<V1Probe>;
+export type IConfigMap = Wire<V1ConfigMap>;
+export type ISecret = Wire<V1Secret>;
+export type IPersistentVolume = Wire<V1PersistentVolume>;
+export type IPersistentVolumeClaim = Wire<V1PersistentVolumeClaim>;
+export type IKeyToPath = Wire<V1KeyToPath>;
+export type IVolume = Wire<V1Volume>;
 export type RestartPolicy = 'Always' | 'OnFailure' | 'Never';
 
 export type ObservedContainerState = 'created' | 'running' | 'exited' | 'unknown';

@@ -1,16 +1,10 @@
 // Pod volumes → what to create on the host and how to mount it, after the kubelet's volume
 // plugins, as plans the agent executes. Paths follow the kubelet's layout:
 //   <podDir>/volumes/kubernetes.io~<plugin>/<volume name>
-import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
-import type { IKeyToPath } from 'kubernetes-models/v1/KeyToPath';
-import type { IPersistentVolume } from 'kubernetes-models/v1/PersistentVolume';
-import type { IPersistentVolumeClaim } from 'kubernetes-models/v1/PersistentVolumeClaim';
-import type { ISecret } from 'kubernetes-models/v1/Secret';
-import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { Container, IConfigMap, IKeyToPath, IPersistentVolume, IPersistentVolumeClaim, ISecret, IVolume, Pod } from './types';
 import { parseQuantity } from '@keelson/admission';
 import type { ProjectedFile } from './atomic-writer';
 import { fieldValue } from './env';
-import type { Container, Pod } from './types';
 
 export type HostPathType = '' | 'DirectoryOrCreate' | 'Directory' | 'FileOrCreate' | 'File' | 'Socket' | 'CharDevice' | 'BlockDevice';
 

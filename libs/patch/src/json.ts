@@ -1,6 +1,8 @@
 // Plain-JSON helpers shared by the engines. Patches work on JSON values, so a structured
 // clone of JSON is all that is ever needed.
 
+import { deepCopyJson } from '@keelson/apimachinery';
+
 export type JsonObject = { [key: string]: unknown };
 
 export function isObject(v: unknown): v is JsonObject {
@@ -8,7 +10,7 @@ export function isObject(v: unknown): v is JsonObject {
 }
 
 export function clone<T>(v: T): T {
-  return v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T);
+  return deepCopyJson(v);
 }
 
 /** JSON equality: key order of objects does not matter, order of arrays does. */

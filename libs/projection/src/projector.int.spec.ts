@@ -21,7 +21,10 @@ const pod = (name: string, gen: number) => ({ apiVersion: 'v1', kind: 'Pod', met
 const env = (type: Envelope['type'], name: string, gen: number): Envelope => ({ type, object: pod(name, gen), actor: 'user:test', time: new Date().toISOString() });
 
 function startChild(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, 'projector-main.ts'), servers, pgUrl, live, stream, prefix], { stdio: ['ignore', 'pipe', 'inherit'], cwd: join(__dirname, '../../..') });
+  // Compiled once (tools/compile-once.js): a restart takes a fraction of swc-node's start-up, so
+  // the workload outlasts several kills even on a loaded machine.
+  const root = join(__dirname, '../../..');
+  const child = spawn(process.execPath, ['-r', join(root, 'tools/compile-once.js'), join(__dirname, 'projector-main.ts'), servers, pgUrl, live, stream, prefix], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   return new Promise((resolve, reject) => {
     child.stdout!.once('data', () => {
       child.stdout!.destroy();

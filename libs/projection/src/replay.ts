@@ -1,13 +1,15 @@
+import type { ClientBase } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { EventLog, LogEntry } from '@keelson/eventlog';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
+import type { EventLog } from '@keelson/eventlog';
+import { copyObjects, HistoryBatch, type ObjectColumns } from './bulk-load';
 import { evolve } from './evolve';
-import { insertHistory, writeObjects } from './writer';
 
 // Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
 // time, which is how the cluster is rebuilt "as of" a past moment. Unlike the live projector,
 // which must commit objects and checkpoint with every batch, a replay into a fresh schema is
-// all or nothing: history streams in large batches, one insert in flight while the next batch
-// is read, and the current objects — folded in memory — are written once at the end.
+// all or nothing: history streams in large batches loaded with COPY, one load in flight while
+// the next batch is read, and the current objects — folded in memory — are copied once at the end.
 // The comparison then says, object by object, where the live projection and the rebuilt one differ.
 
 export interface ReplayOptions {
@@ -27,23 +29,24 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   const target = Math.min(opts.toSeq ?? last, last);
   if (last < first || target < first) return { events: 0, lastSeq: 0 };
   const batchSize = opts.batchSize ?? 4000;
+  const runner = db.createQueryRunner() as PostgresQueryRunner;
+  const client = (await runner.connect()) as ClientBase;
+  await assertEmpty(runner);
   // A fresh schema holds nothing worth an fsync per batch: a replay that dies is simply run again.
-  const runner = db.createQueryRunner();
-  await runner.connect();
   await runner.query(`SET synchronous_commit = off`);
-  const folded = new Map<string, { entry: LogEntry; row: ReturnType<typeof evolve> }>();
+  const folded = new Map<string, ObjectColumns | null>();
   const ac = new AbortController();
-  let batch: LogEntry[] = [];
+  let batch = new HistoryBatch();
   let inFlight: Promise<void> = Promise.resolve();
   let events = 0;
   let lastSeq = 0;
   const flush = async () => {
     const b = batch;
-    batch = [];
-    await inFlight; // at most one insert in flight: reading the log overlaps writing history
-    inFlight = insertHistory(runner, b).then(() => {
-      events += b.length;
-      opts.onProgress?.(b[b.length - 1].seq, events);
+    batch = new HistoryBatch();
+    await inFlight; // at most one load in flight: reading the log overlaps writing history
+    inFlight = b.copy(client).then(() => {
+      events += b.size;
+      opts.onProgress?.(b.lastSeq, events);
     });
   };
   try {
@@ -52,24 +55,39 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
         ac.abort();
         return;
       }
-      batch.push(e);
-      folded.set(e.subject, { entry: e, row: evolve(folded.get(e.subject)?.row ?? null, e) });
+      batch.add(e);
+      // In sequence order every entry is newer than the folded row, so each folds from null (as in foldBatch).
+      folded.set(e.subject, withoutObject(evolve(null, e)));
       lastSeq = e.seq;
-      if (batch.length >= batchSize) await flush();
+      if (batch.size >= batchSize) await flush();
       if (e.seq >= target) ac.abort();
     }, ac.signal);
-    if (batch.length) await flush();
+    if (batch.size) await flush();
     await inFlight;
-    const states = [...folded.values()];
+    const rows = [...folded.values()].filter((r): r is ObjectColumns => r !== null);
     await runner.startTransaction();
-    for (let i = 0; i < states.length; i += batchSize) await writeObjects(runner, states.slice(i, i + batchSize));
+    await copyObjects(client, rows);
     await runner.query(`INSERT INTO checkpoints (name, seq) VALUES ('projector', $1) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [lastSeq]);
     await runner.commitTransaction();
     return { events, lastSeq };
   } finally {
+    await inFlight.catch(() => undefined);
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     await runner.release();
   }
+}
+
+/** The fold keeps each object's columns only: copyObjects takes the object itself from history. */
+function withoutObject(row: ReturnType<typeof evolve>): ObjectColumns | null {
+  if (!row) return null;
+  const { object: _object, ...columns } = row;
+  return columns;
+}
+
+/** COPY cannot skip what is already there: a replay goes into an empty schema only. */
+async function assertEmpty(runner: PostgresQueryRunner): Promise<void> {
+  const [{ used }]: { used: boolean }[] = await runner.query(`SELECT EXISTS (SELECT 1 FROM history) OR EXISTS (SELECT 1 FROM objects) AS used`);
+  if (used) throw new Error('replay needs an empty schema; this one already holds a projection');
 }
 
 export interface Difference {

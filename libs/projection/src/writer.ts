@@ -79,6 +79,6 @@ function keyOf(e: LogEntry): { resource: string; namespace: string; name: string
   return { resource: resourceToken, namespace: namespace ?? '', name };
 }
 
-function historyRecord(e: LogEntry) {
+export function historyRecord(e: LogEntry) {
   return { seq: e.seq, ...keyOf(e), type: e.type, actor: e.actor, cause: e.cause ?? null, correlation: e.correlation ?? null, time: e.time, object: e.object };
 }

@@ -1,7 +1,7 @@
 // defaultObject: what kube-apiserver fills in on decode (SetDefaults_* in pkg/apis/*/v1)
 // and in the registries' PrepareForCreate (Job selector, Namespace finalizer). Never fills
 // in what the server allocates (clusterIP, nodePort, uid).
-import type { KubeObject } from '@keelson/apimachinery';
+import { deepCopyJson, type KubeObject } from '@keelson/apimachinery';
 import type { ApiResource } from '@keelson/resources';
 import { Json, arr, obj } from '../causes';
 import { defaultPod, defaultPodSpec } from './pod';
@@ -185,7 +185,7 @@ function defaultKind(kind: string, o: Json) {
 
 /** A defaulted deep copy; the input is left as it was. */
 export function defaultObject(resource: ApiResource, input: KubeObject): KubeObject {
-  const o = structuredClone(input) as KubeObject;
+  const o = deepCopyJson(input);
   defaultKind(resource.kind, o as Json);
   return o;
 }

@@ -27,6 +27,10 @@ export class FieldSet {
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     if (this.member && this.children.size > 0) out['.'] = {};
+    if (this.children.size === 1) {
+      for (const [k, child] of this.children) out[k] = child.toFieldsV1();
+      return out;
+    }
     for (const k of [...this.children.keys()].sort(compareElements)) out[k] = this.children.get(k)!.toFieldsV1();
     return out;
   }

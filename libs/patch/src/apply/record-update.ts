@@ -46,16 +46,25 @@ export function recordUpdate(args: RecordUpdateArgs): KubeObject {
   const managers = decodeManagedFields(useSent ? sent : old?.metadata.managedFields);
 
   const changes = compare(trackedView(old, subresource), trackedView(updated, subresource), meta);
-  const changed = changes.added.union(changes.modified);
+  // The sets here are fresh and never changed in place, so an empty side need not be combined
+  // (on a create, `added` is the whole object and everything else is empty).
+  const changed = orEmpty(changes.added, changes.modified);
   const id = managerId({ manager, operation: 'Update', apiVersion, subresource });
   for (const [k, m] of managers) if (k !== id) managers.set(k, { ...m, set: m.set.difference(changed).difference(changes.removed) });
 
   const previous = managers.get(id);
-  const owned = (previous?.set ?? new FieldSet()).difference(changes.removed);
+  const owned = previous ? previous.set.difference(changes.removed) : new FieldSet();
   if (changed.empty) {
     if (previous) managers.set(id, { ...previous, set: owned });
   } else {
-    managers.set(id, { manager, operation: 'Update', apiVersion, subresource, time: now, set: owned.union(changed) });
+    managers.set(id, { manager, operation: 'Update', apiVersion, subresource, time: now, set: orEmpty(owned, changed) });
   }
   return withManagedFields(updated, managers);
+}
+
+/** a ∪ b, without a copy when one of them is empty. */
+function orEmpty(a: FieldSet, b: FieldSet): FieldSet {
+  if (b.empty) return a;
+  if (a.empty) return b;
+  return a.union(b);
 }

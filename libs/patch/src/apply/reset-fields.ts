@@ -5,7 +5,7 @@
 
 import { KubeObject } from '@keelson/apimachinery';
 import { parseApiVersion, RESOURCES } from '@keelson/resources';
-import { clone, isObject, JsonObject } from '../json';
+import { isObject, JsonObject } from '../json';
 
 const SERVER_METADATA = ['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'];
 
@@ -27,15 +27,20 @@ export function withoutResetFields(obj: KubeObject, subresource: string | undefi
   return Object.fromEntries(Object.entries(obj).filter(([k]) => !reset(k))) as KubeObject;
 }
 
-/** The part of `obj` whose fields have owners. */
+/**
+ * The part of `obj` whose fields have owners. A view for reading (field sets, comparisons):
+ * only the top level and metadata are copied, everything below is shared with `obj`.
+ */
 export function trackedView(obj: KubeObject | null | undefined, subresource: string | undefined): JsonObject {
   if (!obj) return {};
-  const out = clone(withoutResetFields(obj, subresource)) as JsonObject;
+  const out = withoutResetFields(obj, subresource) as JsonObject;
   delete out.apiVersion;
   delete out.kind;
   if (isObject(out.metadata)) {
-    for (const k of SERVER_METADATA) delete out.metadata[k];
-    if (Object.keys(out.metadata).length === 0) delete out.metadata;
+    const metadata = { ...out.metadata };
+    for (const k of SERVER_METADATA) delete metadata[k];
+    if (Object.keys(metadata).length === 0) delete out.metadata;
+    else out.metadata = metadata;
   }
   return out;
 }

@@ -10,14 +10,16 @@ import { FieldSet } from './field-set';
 export const fieldElement = (name: string) => `f:${name}`;
 
 /** The path element naming `item` in a list described by `meta`; undefined for atomic lists. */
-export function listElement(item: unknown, meta: PatchMeta, at?: string): string | undefined {
+export function listElement(item: unknown, meta: PatchMeta, at?: string | (() => string)): string | undefined {
   if (meta.listType === 'set') return `v:${JSON.stringify(item)}`;
   if (meta.listType !== 'map') return undefined;
   const keys: Record<string, unknown> = {};
-  for (const k of [...meta.listMapKeys].sort()) {
+  const names = meta.listMapKeys.length > 1 ? [...meta.listMapKeys].sort() : meta.listMapKeys;
+  for (const k of names) {
     const v = isObject(item) && item[k] !== undefined ? item[k] : meta.listMapKeyDefaults[k];
     if (v === undefined) {
-      throw badPatch(`${at ?? ''}: associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`);
+      const label = typeof at === 'function' ? at() : at;
+      throw badPatch(`${label ?? ''}: associative list with keys has an element that omits key field "${k}" (and doesn't have default value)`);
     }
     keys[k] = v;
   }
@@ -43,7 +45,8 @@ export function toFieldSet(value: unknown, meta: PatchMeta, set = new FieldSet()
     }
   } else if (Array.isArray(value) && meta.listType !== 'atomic') {
     for (const item of value) {
-      const p = [...path, listElement(item, meta, pathLabel(path))!];
+      // The label only serves an error message: computed only then.
+      const p = [...path, listElement(item, meta, () => pathLabel(path))!];
       set.insert(p);
       if (meta.listType === 'map') toFieldSet(item, meta.items(), set, p, asAdded);
     }

@@ -1,0 +1,50 @@
+// CPU of the apiserver's create handler alone, in process: the request body parsed, the
+// handler (admission, defaulting, managedFields), the envelope encoded as the log append does
+// and the response serialised — with the log append itself answered at once. The figure
+// hardly depends on the machine's load, so a change to the create path can be judged by it.
+//
+//   node -r @swc-node/register tools/bench/create-path.ts [--creates=20000]
+import { parseArgs } from 'node:util';
+import { JSONCodec } from 'nats';
+import type { KubeObject } from '@keelson/apimachinery';
+import { resolveRequest, type ObjectStore, type RequestContext } from '@keelson/apiserver';
+import { create } from '../../libs/apiserver/src/handlers/create';
+import { benchPod } from './pods';
+
+const { values: flags } = parseArgs({ options: { creates: { type: 'string', default: '20000' } } });
+const N = Number(flags.creates);
+const codec = JSONCodec();
+const namespace: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' }, status: { phase: 'Active' } };
+let seq = 0;
+const store = {
+  namespaces: { get: () => namespace },
+  append: async (a: { object: KubeObject; type: string; actor: string }) => {
+    codec.encode({ type: a.type, object: a.object, actor: a.actor, time: new Date().toISOString() });
+    return { object: { ...a.object, metadata: { ...a.object.metadata, resourceVersion: String(++seq) } } };
+  },
+} as unknown as ObjectStore;
+const req = resolveRequest('POST', '/api/v1/namespaces/bench/pods', new URLSearchParams())!;
+const bodies = Array.from({ length: 1000 }, (_, i) => JSON.stringify(benchPod('bench', `pod-${i}`, i)));
+
+async function round(n: number): Promise<number> {
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) {
+    const ctx: RequestContext = { actor: 'user:admin', fieldManager: 'kubectl-create', dryRun: false, fieldValidation: 'Warn', force: false, warnings: [] };
+    const body = JSON.parse(bodies[i % bodies.length]) as KubeObject;
+    body.metadata.name = `pod-${i}`;
+    JSON.stringify(await create(store, req, body, ctx));
+  }
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / n;
+}
+
+async function main(): Promise<void> {
+  await round(Math.min(N, 3000)); // JIT warm-up
+  const samples = [await round(N), await round(N), await round(N)];
+  console.log(`create handler: ${samples.map((s) => s.toFixed(1)).join(' / ')} µs CPU per create (best ${Math.min(...samples).toFixed(1)})`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

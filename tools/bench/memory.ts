@@ -1,0 +1,39 @@
+// The apiserver child's memory: VmRSS right after start-up and with --pods pods stored.
+//   node -r @swc-node/register tools/bench/memory.ts [--pods=10000]
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { freePort, startNats, startPostgres } from '@keelson/local';
+import { startApiServerChild } from './child';
+import { ApiClient } from './http';
+import { createPods } from './phases';
+
+const { values: flags } = parseArgs({ options: { pods: { type: 'string', default: '10000' } } });
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'keelson-mem-'));
+  chmodSync(root, 0o711);
+  const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
+  const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined });
+  const api = await startApiServerChild({ repoRoot: resolve(__dirname, '../..'), natsUrl: nats.url, pgUrl: pg.url, port: await freePort(), secretKeyFile: join(root, 'secret.key'), logFile: join(root, 'apiserver.log') });
+  const client = new ApiClient(api.url, 64);
+  try {
+    console.log(`after start-up: VmRSS ${api.memory().rssMb.toFixed(0)} MB`);
+    await client.ok('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'mem' } });
+    const r = await createPods(client, 'mem', Number(flags.pods), 64, 600);
+    const m = api.memory();
+    console.log(`with ${r.done} pods stored: VmRSS ${m.rssMb.toFixed(0)} MB (peak ${m.peakMb.toFixed(0)} MB)`);
+  } finally {
+    client.close();
+    await api.stop();
+    await nats.stop();
+    await pg.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

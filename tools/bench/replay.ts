@@ -1,0 +1,82 @@
+// A focused replay benchmark: N pod entries appended straight to JetStream, then (1) the bare
+// follow loop of libs/eventlog with a no-op callback and (2) replayInto a fresh schema, each
+// with its rate and the CPU time per event of this process, nats-server and Postgres.
+//
+//   node -r @swc-node/register tools/bench/replay.ts [--events=20000] [--cpu-prof=<file>]
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { Session } from 'node:inspector/promises';
+import { parseArgs } from 'node:util';
+import { EventLog } from '@keelson/eventlog';
+import { freePort, startNats, startPostgres } from '@keelson/local';
+import { openProjectionDb, replayInto } from '@keelson/projection';
+import { measureCpu } from './cpu';
+import { benchPod } from './pods';
+
+const { values: flags } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'cpu-prof': { type: 'string' } } });
+const N = Number(flags.events);
+
+let substrate = { nats: 0, postgres: 0 };
+
+async function timed<T>(what: string, events: number, fn: () => Promise<T>): Promise<T> {
+  const { result, seconds, cpu } = await measureCpu(substrate, fn);
+  const us = (s: number) => ((s * 1e6) / events).toFixed(1);
+  console.log(`${what}: ${events} events in ${seconds.toFixed(2)} s = ${Math.round(events / seconds)} events/s (load ${loadavg()[0].toFixed(1)}); ` +
+    `CPU µs/event: this process ${us(cpu.self)}, nats-server ${us(cpu.nats)}, postgres ${us(cpu.postgres)}, total ${us(cpu.self + cpu.nats + cpu.postgres)}`);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'keelson-replay-'));
+  chmodSync(root, 0o711);
+  const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
+  const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined });
+  substrate = { nats: nats.pid, postgres: pg.pid };
+  const log = await EventLog.connect({ servers: nats.url, name: 'bench-replay' });
+  try {
+    await timed('append', N, async () => {
+      const inflight: Promise<unknown>[] = [];
+      for (let i = 0; i < N; i++) {
+        const name = `pod-${i}`;
+        inflight.push(log.append({ key: { group: '', plural: 'pods', namespace: 'bench', name }, expectedSeq: 0, envelope: { type: 'Created', object: benchPod('bench', name, i), actor: 'user:bench', time: new Date().toISOString() } }));
+        if (inflight.length >= 256) await Promise.all(inflight.splice(0));
+      }
+      await Promise.all(inflight);
+    });
+    const session = flags['cpu-prof'] ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
+    await timed('follow (no-op callback)', N, async () => {
+      const ac = new AbortController();
+      let n = 0;
+      await log.follow(`${log.prefix}.>`, 1, () => { if (++n >= N) ac.abort(); }, ac.signal);
+    });
+    const db = await openProjectionDb(pg.url, 'bench_replay', 2);
+    try {
+      const r = await timed('replayInto', N, () => replayInto(log, db));
+      if (r.events !== N) throw new Error(`replayed ${r.events} of ${N}`);
+      const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM objects`);
+      if (count !== N) throw new Error(`objects table has ${count} rows, expected ${N}`);
+    } finally {
+      await db.destroy();
+    }
+    if (session) {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(flags['cpu-prof']!, JSON.stringify(profile));
+    }
+  } finally {
+    await log.close();
+    await nats.stop();
+    await pg.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
