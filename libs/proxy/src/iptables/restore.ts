@@ -2,7 +2,7 @@
 // flushed (and created if missing); every other chain, ours or not, is left as it is. The whole
 // text is applied as one transaction, so a sync never leaves half a service behind.
 
-import { insertJump, IptablesRuleset, JumpRule, TABLES, TableName } from './ruleset';
+import { emptyRuleset, insertJump, IptablesRuleset, JumpRule, TABLES, TableName } from './ruleset';
 
 export interface RestoreOptions {
   /** Our chains present now but no longer wanted: flushed, then deleted (`-X`). */
@@ -45,12 +45,25 @@ export function renderIncremental(previous: IptablesRuleset, desired: IptablesRu
   }).join('');
 }
 
+/**
+ * A transaction that deletes each jump rule and puts it back first in its chain: it fails, and
+ * changes nothing, when one of them is missing. Sent ahead of an incremental sync it is the
+ * cheap drift check (someone flushed the built-in chains or removed our jumps) at the cost of
+ * a few rules instead of an iptables-save of the whole table.
+ */
+export function renderJumpCanary(jumps: readonly JumpRule[]): string {
+  return TABLES.map((t) => {
+    const mine = jumps.filter((j) => j.table === t);
+    return mine.length ? renderTable(t, [], emptyRuleset(), [], mine, mine.map((j) => `-D ${j.chain} ${j.rule}`)) : '';
+  }).join('');
+}
+
 function renderTable(table: TableName, chains: readonly string[], desired: IptablesRuleset, stale: readonly string[], jumps: readonly JumpRule[], removedJumps: readonly string[] = []): string {
   const lines = [`*${table}`];
   for (const c of chains) lines.push(`:${c} - [0:0]`);
   for (const c of stale) lines.push(`:${c} - [0:0]`);
-  for (const j of jumps) lines.push(insertJump(j));
   lines.push(...removedJumps);
+  for (const j of jumps) lines.push(insertJump(j));
   for (const c of chains) lines.push(...(desired.tables[table].get(c) ?? []));
   // Deleted last: by now no rewritten chain jumps to them any more.
   for (const c of stale) lines.push(`-X ${c}`);
@@ -61,6 +74,8 @@ function renderTable(table: TableName, chains: readonly string[], desired: Iptab
 const jumpsFor = (t: TableName, options: Pick<RestoreOptions, 'missingJumps'>): JumpRule[] => (options.missingJumps ?? []).filter((j) => j.table === t);
 
 function sameRules(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  // Unchanged services come back from IptablesServiceRules as the same arrays.
+  if (a === b) return a !== undefined;
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
