@@ -1,6 +1,6 @@
 import { CONFIG, endpoints, hostnames, service } from '../fixtures';
 import { servicePorts } from '../model';
-import { renderFull, renderIncremental } from './restore';
+import { renderFull, renderIncremental, renderJumpCanary } from './restore';
 import { serviceRules } from './services';
 
 const rulesFor = (eps: string[]) =>
@@ -56,5 +56,24 @@ describe('jump rules in built-in chains', () => {
 
   it('given a jump that went away, the incremental sync deletes it', () => {
     expect(renderIncremental(withPolicyJump, base)).toBe('*filter\n-D FORWARD -j KEELSON-NETPOL\nCOMMIT\n');
+  });
+});
+
+describe('the drift canary', () => {
+  it('given our jumps, each is deleted before it is put back first, so a missing one fails the transaction', () => {
+    const jumps = rulesFor(['10.244.1.2']).jumps.filter((j) => j.chain === 'PREROUTING' || (j.table === 'filter' && j.chain === 'INPUT'));
+    expect(renderJumpCanary(jumps)).toBe(`*filter
+-D INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-I INPUT 1 -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+COMMIT
+*nat
+-D PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+COMMIT
+`);
+  });
+
+  it('given no jumps, there is nothing to check', () => {
+    expect(renderJumpCanary([])).toBe('');
   });
 });

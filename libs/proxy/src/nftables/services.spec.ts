@@ -1,7 +1,7 @@
 import { CONFIG, endpoints, hostnames, mixed, stickyNodePort } from '../fixtures';
 import { servicePorts } from '../model';
-import { renderNftFull, renderNftIncremental } from './ruleset';
-import { serviceNftRules } from './services';
+import { renderNftCanary, renderNftFull, renderNftIncremental } from './ruleset';
+import { NftServiceRules, serviceNftRules } from './services';
 
 const T = 'ip kube-proxy';
 const SVC = 'service-PM2QQW4D-default/hostnames/tcp/default';
@@ -114,5 +114,38 @@ describe('nftables incremental sync', () => {
       `flush chain ${T} ${SVC}`, `delete chain ${T} ${SVC}`,
       `flush chain ${T} ${EP('10.244.1.2')}`, `delete chain ${T} ${EP('10.244.1.2')}`,
     ]);
+  });
+});
+
+describe('nftables rules kept per service between generations', () => {
+  const ports = (ips: string[]) => servicePorts([...hostnames.services, ...stickyNodePort.services], [endpoints('default', 'hostnames', ips, [{ name: 'default', port: 9376 }]), ...stickyNodePort.endpoints]);
+
+  it('given the same generator called again, its transaction is what serviceNftRules gives', () => {
+    const generator = new NftServiceRules(CONFIG);
+    generator.rules(ports(['10.244.1.2']));
+    expect(renderNftFull(generator.rules(ports(['10.244.1.3'])))).toBe(renderNftFull(serviceNftRules(ports(['10.244.1.3']), CONFIG)));
+  });
+
+  it("given one service's endpoints changed, the other service's chains are the same objects and only the changed service's chains are written", () => {
+    const generator = new NftServiceRules(CONFIG);
+    const before = generator.rules(ports(['10.244.1.2']));
+    const after = generator.rules(ports(['10.244.1.3']));
+    expect(after.chains.get('service-KHN6ECMT-shop/web/tcp/http')).toBe(before.chains.get('service-KHN6ECMT-shop/web/tcp/http'));
+    expect(lines(renderNftIncremental(before, after)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'add chain', 'flush chain', 'add rule', 'add rule', 'add rule', 'add rule', 'flush chain', 'delete chain',
+    ]);
+  });
+});
+
+describe('the nftables drift canary', () => {
+  it('given base chains applied before, they are flushed and refilled, so a deleted table fails the transaction', () => {
+    const text = lines(renderNftCanary(rules(hostnames), rules(hostnames)));
+    expect(text.slice(0, 2)).toEqual([`flush chain ${T} filter-input`, `add rule ${T} filter-input ct state new jump service-endpoints-check`]);
+    expect(text.filter((l) => l.startsWith('flush'))).toHaveLength(6);
+    expect(text.some((l) => l.includes(SVC))).toBe(false);
+  });
+
+  it('given nothing applied yet, there is nothing to check', () => {
+    expect(renderNftCanary({ chains: new Map(), maps: new Map(), sets: new Map() }, rules(hostnames))).toBe('');
   });
 });
