@@ -3,12 +3,14 @@
 // scratch network namespace (`kp-bench`, deleted at the end). Rule counts are what each mode
 // writes (iptables: rules; nftables: rules + map elements).
 //
-//   npm run bench:proxy -- [--sizes=100,1000,5000] [--endpoints=10] [--changes=5] [--iptables=nft|legacy] [--modes=iptables,nftables]
+//   npm run bench:proxy -- [--sizes=100,1000,5000] [--endpoints=10] [--changes=5] [--repeats=3]
+//                          [--iptables=nft|legacy] [--modes=iptables,nftables]
 //
 // Both modes run as the node agent runs them: one generator (IptablesServiceRules /
 // NftServiceRules, which keep each service's rules between calls) and one syncer.
 // full        = generate every rule from the Services and Endpoints + the syncer's first sync
-//               (read back the empty tables, render, one transaction)
+//               (read back the empty tables, render, one transaction); best and median of
+//               `repeats`, each into a fresh namespace (generate and CPU are the best run's)
 // CPU         = user + system time of this process and of the iptables/nft processes it ran;
 //               on a shared machine the wall time grows with the load average, CPU time much less
 // incremental = one Endpoints change (one endpoint of one service replaced): servicePorts +
@@ -29,7 +31,7 @@ const run = promisify(execFile);
 const { values: flags } = parseArgs({
   options: {
     sizes: { type: 'string', default: '100,1000,5000' }, endpoints: { type: 'string', default: '10' }, changes: { type: 'string', default: '5' },
-    iptables: { type: 'string' }, modes: { type: 'string', default: 'iptables,nftables' },
+    iptables: { type: 'string' }, modes: { type: 'string', default: 'iptables,nftables' }, repeats: { type: 'string', default: '3' },
   },
 });
 const SIZES = flags.sizes!.split(',').map(Number);
@@ -37,6 +39,7 @@ const EPS = Number(flags.endpoints);
 const CHANGES = Number(flags.changes);
 const BACKEND = flags.iptables as IptablesBackend | undefined;
 const MODES = flags.modes!.split(',');
+const REPEATS = Number(flags.repeats);
 const NS = 'kp-bench';
 const CONFIG = { clusterCIDR: '10.244.0.0/16' };
 
@@ -74,7 +77,11 @@ async function scratch(): Promise<void> {
 }
 const inNs = async (cmd: string, ...args: string[]) => (await run('ip', ['netns', 'exec', NS, cmd, ...args], { maxBuffer: 1 << 30 })).stdout;
 
-interface Row { n: number; mode: string; rules: number; generate: number; full: number; fullCpu: { own: number; children: number }; incremental: number[]; incrementalCpu: number[]; readBack: number }
+interface Row {
+  n: number; mode: string; rules: number;
+  fulls: { generate: number; full: number; cpu: { own: number; children: number } }[];
+  incremental: number[]; incrementalCpu: { own: number; children: number }[]; readBack: number;
+}
 
 /** One mode at one size: a full sync into an empty namespace, then CHANGES Endpoints changes. */
 async function measure<R>(n: number, mode: string, m: {
@@ -84,20 +91,28 @@ async function measure<R>(n: number, mode: string, m: {
   visible: (generation: number, rules: R) => Promise<boolean>;
   readBack: () => Promise<unknown>;
 }): Promise<Row> {
-  await scratch();
   const base = cluster(n);
-  const generator = m.generator();
-  const syncer = m.syncer();
-  let t0 = performance.now();
-  const cpu0 = cpuMs();
-  const rules = generator.rules(servicePorts(base.services, base.endpoints));
-  const generate = performance.now() - t0;
-  const first = await syncer.sync(rules);
-  const full = performance.now() - t0;
-  const fullCpu = cpuSince(cpu0);
-  if (first.mode !== 'full') throw new Error(`expected a full sync, got ${first.mode}`);
+  // The full sync REPEATS times, each into a fresh namespace with a fresh generator; the
+  // incremental changes then run on the last one.
+  const fulls: { generate: number; full: number; cpu: { own: number; children: number } }[] = [];
+  let generator!: ReturnType<typeof m.generator>;
+  let syncer!: ReturnType<typeof m.syncer>;
+  let rules!: R;
+  let t0: number;
+  for (let i = 0; i < REPEATS; i++) {
+    await scratch();
+    generator = m.generator();
+    syncer = m.syncer();
+    t0 = performance.now();
+    const cpu0 = cpuMs();
+    rules = generator.rules(servicePorts(base.services, base.endpoints));
+    const generate = performance.now() - t0;
+    const first = await syncer.sync(rules);
+    fulls.push({ generate, full: performance.now() - t0, cpu: cpuSince(cpu0) });
+    if (first.mode !== 'full') throw new Error(`expected a full sync, got ${first.mode}`);
+  }
   const incremental: number[] = [];
-  const incrementalCpu: number[] = [];
+  const incrementalCpu: { own: number; children: number }[] = [];
   for (let g = 1; g <= CHANGES; g++) {
     const changed = cluster(n, g);
     t0 = performance.now();
@@ -105,14 +120,13 @@ async function measure<R>(n: number, mode: string, m: {
     const desired = generator.rules(servicePorts(changed.services, changed.endpoints));
     const r = await syncer.sync(desired);
     incremental.push(performance.now() - t0);
-    const c = cpuSince(c0);
-    incrementalCpu.push(c.own + c.children);
+    incrementalCpu.push(cpuSince(c0));
     if (r.mode !== 'incremental') throw new Error(`${mode}: expected an incremental sync, got ${r.mode}`);
     if (!(await m.visible(g, desired))) throw new Error(`${mode}: endpoint ${movedEndpoint(g)} not in the rules after the sync`);
   }
   t0 = performance.now();
   await m.readBack();
-  return { n, mode, rules: m.count(rules), generate, full, fullCpu, incremental, incrementalCpu, readBack: performance.now() - t0 };
+  return { n, mode, rules: m.count(rules), fulls, incremental, incrementalCpu, readBack: performance.now() - t0 };
 }
 
 const SVC0 = 'bench/svc-0:http';
@@ -144,14 +158,17 @@ async function main(): Promise<void> {
   for (const n of SIZES) {
     for (const mode of MODES) {
       const r = await (mode === 'iptables' ? iptables(n) : nftables(n));
-      const row = `| ${n.toLocaleString('en')} × ${EPS} | ${r.mode} | ${r.rules.toLocaleString('en')} | ${ms(r.generate)} | ${ms(r.full)} | ${ms(r.fullCpu.own)} + ${ms(r.fullCpu.children)} | ${ms(median(r.incremental))} | ${ms(Math.max(...r.incremental))} | ${ms(median(r.incrementalCpu))} | ${ms(r.readBack)} |`;
+      const best = r.fulls.reduce((a, b) => (b.full < a.full ? b : a));
+      const cpu = (c: { own: number; children: number }) => `${ms(c.own)} + ${ms(c.children)}`;
+      const medianCpu = r.incrementalCpu.map((c) => ({ c, total: c.own + c.children })).sort((a, b) => a.total - b.total)[Math.floor(r.incrementalCpu.length / 2)].c;
+      const row = `| ${n.toLocaleString('en')} × ${EPS} | ${r.mode} | ${r.rules.toLocaleString('en')} | ${ms(best.generate)} | ${ms(best.full)} | ${ms(median(r.fulls.map((f) => f.full)))} | ${cpu(best.cpu)} | ${ms(median(r.incremental))} | ${ms(Math.max(...r.incremental))} | ${cpu(medianCpu)} | ${ms(r.readBack)} |`;
       console.log(row, `(${await uptime()})`);
       rows.push(row);
     }
   }
   await run('ip', ['netns', 'del', NS]).catch(() => undefined);
   console.log(`end: ${await uptime()}`);
-  console.log('\n| services × endpoints | mode | rules | generate | full sync | full sync CPU (agent + iptables/nft) | incremental (median) | incremental (max) | incremental CPU (median) | read-back check |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n' + rows.join('\n'));
+  console.log('\n| services × endpoints | mode | rules | generate | full sync (best) | full sync (median) | full sync CPU (agent + iptables/nft) | incremental (median) | incremental (max) | incremental CPU (agent + iptables/nft) | read-back check |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' + rows.join('\n'));
 }
 
 main().catch(async (e) => {

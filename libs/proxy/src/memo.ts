@@ -6,8 +6,9 @@
 
 import type { ServicePortInfo } from './model';
 
-/** What a fragment depends on: the whole service port (endpoints included) and the mode flags. */
-const fingerprint = (sp: ServicePortInfo, flags: string): string => `${flags}|${JSON.stringify(sp)}`;
+/** What a fragment depends on: every field of the service port but its key (name, protocol), and the mode flags. */
+const fingerprint = (sp: ServicePortInfo, flags: string): string =>
+  `${flags}|${sp.clusterIP}|${sp.port}|${sp.nodePort ?? ''}|${sp.affinitySeconds ?? ''}|${sp.endpoints.map((e) => `${e.ip}:${e.port}`).join(',')}`;
 
 export class PortMemo<T> {
   private entries = new Map<string, { fingerprint: string; value: T }>();
