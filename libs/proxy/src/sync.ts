@@ -29,6 +29,8 @@ function withStdin(cmd: string, args: string[], input: string): Promise<void> {
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
+    // A command that fails early stops reading (EPIPE); its exit code above is the error to report.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }
@@ -44,19 +46,6 @@ const inNs = (ns: string | undefined, cmd: string, args: string[]): [string, str
  */
 export type IptablesBackend = 'nft' | 'legacy';
 const tool = (name: 'iptables' | 'iptables-save' | 'iptables-restore', backend?: IptablesBackend) => (backend ? name.replace('iptables', `iptables-${backend}`) : name);
-
-/**
- * A full restore, made cheap for iptables-nft. iptables 1.8.9 keeps the names of the chains a
- * restore touches in a sorted linked list (nft-cache.c, cache_chain_list_insert), so a restore
- * that names n chains costs O(n²): 150 s of CPU for 2,000 services × 10 endpoints (22,000
- * chains), and most of the "67 s" the first benchmark measured for 1,000. One command without
- * a chain at the start of a table turns that list off (cache_req.all_chains: read every chain
- * of the table instead); `-S` is such a command that changes nothing (its listing goes to
- * stdout, which is discarded). With it the same 2,000 services take 2.9 s of CPU.
- * iptables-legacy accepts it too. Not for incremental syncs: they name few chains, and `-S`
- * would make them read every rule of the table.
- */
-export const withoutChainList = (text: string): string => text.replace(/^\*(\w+)$/gm, '*$1\n-S');
 
 /** One iptables-restore transaction; chains not named in `text` are left alone. */
 export async function applyIptables(nodeNs: string | undefined, text: string, backend?: IptablesBackend): Promise<void> {
@@ -165,8 +154,8 @@ export class IptablesSyncer {
     // Jumps to our chains that are no longer wanted must go before those chains can.
     const wanted = new Set(desired.jumps.map(savedJumpKey));
     const staleJumps = TABLES.flatMap((t) => [...current[t].builtin].filter((l) => this.prefixes.some((p) => l.includes(` -j ${p}`)) && !wanted.has(`${t} ${l}`)).map((l) => ({ table: t, line: l })));
-    const text = renderFull(desired, { staleChains, missingJumps, staleJumps });
-    await applyIptables(this.nodeNs, withoutChainList(text), backend);
+    const text = renderFull(desired, { staleChains, missingJumps, staleJumps, listAll: true });
+    await applyIptables(this.nodeNs, text, backend);
     this.applied = desired;
     return { mode: 'full', ms: performance.now() - start, bytes: text.length, reason };
   }
@@ -236,9 +225,10 @@ export async function removeProxyRules(nodeNs: string | undefined, prefixes: rea
     const chains = [...save[t].chains.keys()];
     const jumps = [...save[t].builtin].filter((l) => prefixes.some((p) => l.includes(`-j ${p}`)));
     if (!chains.length && !jumps.length) continue;
-    lines.push(`*${t}`, ...chains.map((c) => `:${c} - [0:0]`), ...jumps.map((l) => l.replace(/^-A /, '-D ')), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+    // `-S`: see LIST_ALL in iptables/restore.ts.
+    lines.push(`*${t}`, ...jumps.map((l) => l.replace(/^-A /, '-D ')), '-S', ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
   }
-  if (lines.length) await applyIptables(nodeNs, withoutChainList(lines.join('\n') + '\n'), backend);
+  if (lines.length) await applyIptables(nodeNs, lines.join('\n') + '\n', backend);
   const [cmd, args] = inNs(nodeNs, 'nft', ['delete', 'table', ...NFT_TABLE.split(' ')]);
   await run(cmd, args).catch(() => undefined);
 }

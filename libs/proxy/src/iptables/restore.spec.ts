@@ -35,8 +35,24 @@ describe('iptables-restore input', () => {
   it('given stale chains and missing jumps, a full sync deletes the one and re-inserts the other', () => {
     const rules = rulesFor(['10.244.1.2']);
     const text = renderFull(rules, { staleChains: { nat: ['KUBE-SVC-GONEGONEGONEGONE'] }, missingJumps: rules.jumps.filter((j) => j.chain === 'PREROUTING') });
-    expect(text).toContain(':KUBE-SVC-GONEGONEGONEGONE - [0:0]\n-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n');
+    expect(text).toContain('*nat\n:KUBE-SERVICES - [0:0]\n-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n:KUBE-NODEPORTS - [0:0]\n');
+    expect(text).toContain(':KUBE-SVC-GONEGONEGONEGONE - [0:0]\n-A KUBE-SERVICES');
     expect(text).toMatch(/-X KUBE-SVC-GONEGONEGONEGONE\nCOMMIT\n$/);
+  });
+
+  it('given listAll, each table lists itself once, after its jump rules and before the other chains are declared', () => {
+    const rules = rulesFor(['10.244.1.2']);
+    const text = renderFull(rules, { missingJumps: rules.jumps, listAll: true });
+    const nat = text.slice(text.indexOf('*nat')).split('\n');
+    expect(nat.slice(0, 7)).toEqual([
+      '*nat', ':KUBE-SERVICES - [0:0]', ':KUBE-POSTROUTING - [0:0]',
+      '-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-I OUTPUT 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-I POSTROUTING 1 -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
+      '-S',
+    ]);
+    expect(text.split('\n').filter((l) => l === '-S')).toHaveLength(2);
+    expect(text.replace(/^-S\n/gm, '')).toBe(renderFull(rules, { missingJumps: rules.jumps }));
   });
 
   it('given a second service, a full sync declares both services in name order', () => {
