@@ -45,7 +45,9 @@ add rule ${T} service-endpoints-check ip daddr . meta l4proto . th dport vmap @n
 add rule ${T} service-endpoints-check fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports
 add rule ${T} reject-chain reject
 add rule ${T} ${SVC} ip daddr 10.96.0.50 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade
-add rule ${T} ${SVC} numgen random mod 3 vmap { 0 : goto ${EP('10.244.1.2')} , 1 : goto ${EP('10.244.1.3')} , 2 : goto ${EP('10.244.1.4')} }
+add rule ${T} ${SVC} numgen random mod 3 0 goto ${EP('10.244.1.2')}
+add rule ${T} ${SVC} numgen random mod 2 0 goto ${EP('10.244.1.3')}
+add rule ${T} ${SVC} goto ${EP('10.244.1.4')}
 add rule ${T} ${EP('10.244.1.2')} ip saddr 10.244.1.2 jump mark-for-masquerade
 add rule ${T} ${EP('10.244.1.2')} meta l4proto tcp dnat to 10.244.1.2:9376
 add rule ${T} ${EP('10.244.1.3')} ip saddr 10.244.1.3 jump mark-for-masquerade
@@ -77,7 +79,7 @@ describe('nftables service rules (golden)', () => {
       `add element ${T} service-nodeports { tcp . 30080 comment "shop/web:http" : goto external-KHN6ECMT-shop/web/tcp/http }`,
     ]));
     // Affinity lookups come before the random choice.
-    expect(text.findIndex((l) => l.includes(`${svc} ip saddr @`))).toBeLessThan(text.findIndex((l) => l.includes(`${svc} numgen`)));
+    expect(text.findIndex((l) => l.includes(`${svc} ip saddr @`))).toBeLessThan(text.findIndex((l) => l.includes(`${svc} numgen random mod 2 0 goto ${ep}`)));
   });
 
   it('given a service without endpoints, its ClusterIP and NodePort go to the reject chain and no service chain is made', () => {
@@ -101,7 +103,8 @@ describe('nftables incremental sync', () => {
       `add chain ${T} ${EP('10.244.1.3')}`,
       `flush chain ${T} ${SVC}`,
       `add rule ${T} ${SVC} ip daddr 10.96.0.50 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade`,
-      `add rule ${T} ${SVC} numgen random mod 2 vmap { 0 : goto ${EP('10.244.1.2')} , 1 : goto ${EP('10.244.1.3')} }`,
+      `add rule ${T} ${SVC} numgen random mod 2 0 goto ${EP('10.244.1.2')}`,
+      `add rule ${T} ${SVC} goto ${EP('10.244.1.3')}`,
       `add rule ${T} ${EP('10.244.1.3')} ip saddr 10.244.1.3 jump mark-for-masquerade`,
       `add rule ${T} ${EP('10.244.1.3')} meta l4proto tcp dnat to 10.244.1.3:9376`,
     ]);

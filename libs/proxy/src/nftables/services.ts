@@ -1,9 +1,10 @@
 // Service rules as kube-proxy's nftables mode writes them (pkg/proxy/nftables/proxier.go):
-// one lookup in a verdict map replaces iptables' linear walk of KUBE-SERVICES, and a service's
-// endpoints are chosen by one `numgen random mod n` lookup instead of n statistic rules, so
-// per-packet cost and per-change work no longer grow with the number of services.
+// one lookup in a verdict map replaces iptables' linear walk of KUBE-SERVICES, so per-packet
+// cost and per-change work no longer grow with the number of services. A service's endpoint
+// is chosen by `numgen random mod k` rules, one per endpoint (see portRules for why not
+// kube-proxy's single anonymous vmap).
 //
-//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen → goto endpoint-… → dnat
+//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen rules → goto endpoint-… → dnat
 //                                        └ local daddr: @service-nodeports[proto . dport] → goto external-… → goto service-…
 //   filter-input/forward/output (new connections) → service-endpoints-check → @no-endpoint-* → reject-chain
 
@@ -92,7 +93,12 @@ function portRules(sp: ServicePortInfo, config: ProxyConfig): PortRules {
   const eps = sp.endpoints.map((e) => ({ ...e, chain: endpointChain(sp, e.ip, e.port), set: affinitySet(sp, e.ip, e.port) }));
   const svcRules = [`ip daddr ${sp.clusterIP} ${sp.protocol} dport ${sp.port} ip saddr != ${config.clusterCIDR} jump mark-for-masquerade`];
   if (sp.affinitySeconds !== undefined) for (const e of eps) svcRules.push(`ip saddr @${e.set} goto ${e.chain}`);
-  svcRules.push(`numgen random mod ${eps.length} vmap { ${eps.map((e, i) => `${i} : goto ${e.chain}`).join(' , ')} }`);
+  // kube-proxy writes one `numgen random mod n vmap { 0 : goto …, … }` here. Each such rule is
+  // an anonymous set, and binding one walks the whole kernel transaction
+  // (__nft_set_trans_bind): a full sync of 5,000 services spent 52 s of CPU, mostly there.
+  // The same choice as a rule per endpoint, like iptables' statistic rules: the i-th of n
+  // wins 1/(n-i) of what reaches it (model.ts, probability), the last takes the rest.
+  eps.forEach((e, i) => svcRules.push(i < eps.length - 1 ? `numgen random mod ${eps.length - i} 0 goto ${e.chain}` : `goto ${e.chain}`));
   const chains: (readonly [string, NftChain])[] = [[svc, { rules: svcRules }]];
   const elements = [element('service-ips', ipKey, `goto ${svc}`)];
   if (npKey) {
