@@ -47,6 +47,19 @@ const inNs = (ns: string | undefined, cmd: string, args: string[]): [string, str
 export type IptablesBackend = 'nft' | 'legacy';
 const tool = (name: 'iptables' | 'iptables-save' | 'iptables-restore', backend?: IptablesBackend) => (backend ? name.replace('iptables', `iptables-${backend}`) : name);
 
+/**
+ * Whether this backend is iptables-nft, where full restores need the `-S` of LIST_ALL
+ * (iptables/restore.ts). iptables-legacy must not get it: there a `-S` in the middle of a
+ * restore forgets the chains declared before it.
+ */
+const nftBackends = new Map<string, Promise<boolean>>();
+export function isNftBackend(backend?: IptablesBackend): Promise<boolean> {
+  if (backend) return Promise.resolve(backend === 'nft');
+  let known = nftBackends.get('default');
+  if (!known) nftBackends.set('default', (known = run('iptables', ['-V']).then((r) => r.stdout.includes('nf_tables'), () => false)));
+  return known;
+}
+
 /** One iptables-restore transaction; chains not named in `text` are left alone. */
 export async function applyIptables(nodeNs: string | undefined, text: string, backend?: IptablesBackend): Promise<void> {
   if (!text) return;
@@ -154,7 +167,7 @@ export class IptablesSyncer {
     // Jumps to our chains that are no longer wanted must go before those chains can.
     const wanted = new Set(desired.jumps.map(savedJumpKey));
     const staleJumps = TABLES.flatMap((t) => [...current[t].builtin].filter((l) => this.prefixes.some((p) => l.includes(` -j ${p}`)) && !wanted.has(`${t} ${l}`)).map((l) => ({ table: t, line: l })));
-    const text = renderFull(desired, { staleChains, missingJumps, staleJumps, listAll: true });
+    const text = renderFull(desired, { staleChains, missingJumps, staleJumps, listAll: await isNftBackend(backend) });
     await applyIptables(this.nodeNs, text, backend);
     this.applied = desired;
     return { mode: 'full', ms: performance.now() - start, bytes: text.length, reason };
@@ -226,7 +239,8 @@ export async function removeProxyRules(nodeNs: string | undefined, prefixes: rea
     const jumps = [...save[t].builtin].filter((l) => prefixes.some((p) => l.includes(`-j ${p}`)));
     if (!chains.length && !jumps.length) continue;
     // `-S`: see LIST_ALL in iptables/restore.ts.
-    lines.push(`*${t}`, ...jumps.map((l) => l.replace(/^-A /, '-D ')), '-S', ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+    const listAll = (await isNftBackend(backend)) ? ['-S'] : [];
+    lines.push(`*${t}`, ...jumps.map((l) => l.replace(/^-A /, '-D ')), ...listAll, ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
   }
   if (lines.length) await applyIptables(nodeNs, lines.join('\n') + '\n', backend);
   const [cmd, args] = inNs(nodeNs, 'nft', ['delete', 'table', ...NFT_TABLE.split(' ')]);

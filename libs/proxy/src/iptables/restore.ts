@@ -23,8 +23,9 @@ export interface RestoreOptions {
  * then reads every chain of the table instead, cache_req.all_chains); `-S` is one that
  * changes nothing (its listing goes to stdout). With it the same 2,000 services take 2.9 s
  * of CPU. It must come after the jump rules: once it is read, iptables-nft no longer creates
- * missing built-in chains (INPUT, PREROUTING …) in a fresh namespace. iptables-legacy
- * accepts it too. Not for incremental syncs: they name few chains, and with `-S` they would
+ * missing built-in chains (INPUT, PREROUTING …) in a fresh namespace. Not for
+ * iptables-legacy, where a `-S` mid-restore forgets the chains declared before it, nor for
+ * incremental syncs: they name few chains, and with `-S` they would
  * read every rule of the table.
  */
 const LIST_ALL = '-S';
