@@ -52,12 +52,10 @@ const tool = (name: 'iptables' | 'iptables-save' | 'iptables-restore', backend?:
  * (iptables/restore.ts). iptables-legacy must not get it: there a `-S` in the middle of a
  * restore forgets the chains declared before it.
  */
-const nftBackends = new Map<string, Promise<boolean>>();
+let defaultIsNft: Promise<boolean> | undefined;
 export function isNftBackend(backend?: IptablesBackend): Promise<boolean> {
   if (backend) return Promise.resolve(backend === 'nft');
-  let known = nftBackends.get('default');
-  if (!known) nftBackends.set('default', (known = run('iptables', ['-V']).then((r) => r.stdout.includes('nf_tables'), () => false)));
-  return known;
+  return (defaultIsNft ??= run('iptables', ['-V']).then((r) => r.stdout.includes('nf_tables'), () => false));
 }
 
 /** One iptables-restore transaction; chains not named in `text` are left alone. */
