@@ -3,96 +3,172 @@
 // scratch network namespace (`kp-bench`, deleted at the end). Rule counts are what each mode
 // writes (iptables: rules; nftables: rules + map elements).
 //
-//   npm run bench:proxy -- [--sizes=100,1000,5000] [--endpoints=10] [--changes=5]
+//   npm run bench:proxy -- [--sizes=100,1000,5000] [--endpoints=10] [--changes=5] [--repeats=3]
+//                          [--iptables=nft|legacy] [--modes=iptables,nftables]
 //
-// full        = generate every rule + render + one restore/nft transaction into an empty namespace
-// incremental = one Endpoints change (one endpoint of one service replaced): generate + diff
-//               + one transaction with only the changed chains; "visible" once the command returns.
+// Both modes run as the node agent runs them: one generator (IptablesServiceRules /
+// NftServiceRules, which keep each service's rules between calls) and one syncer.
+// full        = generate every rule from the Services and Endpoints + the syncer's first sync
+//               (read back the empty tables, render, one transaction); best and median of
+//               `repeats`, each into a fresh namespace (generate and CPU are the best run's)
+// CPU         = user + system time of this process and of the iptables/nft processes it ran;
+//               on a shared machine the wall time grows with the load average, CPU time much less
+// incremental = one Endpoints change (one endpoint of one service replaced): servicePorts +
+//               generate + diff + one transaction with the drift canary and only the changed
+//               chains or map elements. The new endpoint is then checked in the kernel's rules
+//               (outside the timing), so "visible" is proven, not assumed.
+// read-back   = the periodic drift check (every `verifyEvery`-th sync): list the rules back,
+//               parse, compare.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify, parseArgs } from 'node:util';
 import {
-  applyIptables, applyNftables, Endpoints, IptablesSyncer, NftablesSyncer, nftRuleCount, renderFull, ruleCount, Service,
-  serviceNftRules, servicePorts, serviceRules,
+  Endpoints, IptablesBackend, IptablesServiceRules, IptablesSyncer, NftablesSyncer, NftServiceRules, nftRuleCount, parseSave,
+  iptablesSave, ruleCount, Service, servicePorts, svcChain, sepChain, SERVICE_CHAIN_PREFIXES,
 } from '@keelson/proxy';
 
 const run = promisify(execFile);
-const { values: flags } = parseArgs({ options: { sizes: { type: 'string', default: '100,1000,5000' }, endpoints: { type: 'string', default: '10' }, changes: { type: 'string', default: '5' } } });
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,1000,5000' }, endpoints: { type: 'string', default: '10' }, changes: { type: 'string', default: '5' },
+    iptables: { type: 'string' }, modes: { type: 'string', default: 'iptables,nftables' }, repeats: { type: 'string', default: '3' },
+  },
+});
 const SIZES = flags.sizes!.split(',').map(Number);
 const EPS = Number(flags.endpoints);
 const CHANGES = Number(flags.changes);
+const BACKEND = flags.iptables as IptablesBackend | undefined;
+const MODES = flags.modes!.split(',');
+const REPEATS = Number(flags.repeats);
 const NS = 'kp-bench';
 const CONFIG = { clusterCIDR: '10.244.0.0/16' };
 
 const ip = (base: number, i: number) => `${base >> 24}.${(base >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+/** The endpoint of service 0 that generation `g` replaces its first endpoint with. */
+const movedEndpoint = (g: number) => ip(0x0af50000, g + 2);
 function cluster(n: number, generation = 0): { services: Service[]; endpoints: Endpoints[] } {
   const services: Service[] = [];
   const endpoints: Endpoints[] = [];
   for (let s = 0; s < n; s++) {
     const name = `svc-${s}`;
     services.push({ apiVersion: 'v1', kind: 'Service', metadata: { namespace: 'bench', name }, spec: { type: s % 10 === 0 ? 'NodePort' : 'ClusterIP', clusterIP: ip(0x0a600000, s + 10), ports: [{ name: 'http', port: 80, nodePort: 30000 + (s % 2700) }] } });
-    const addresses = Array.from({ length: EPS }, (_, e) => ({ ip: ip(0x0af40000, (s * EPS + e + generation * (s === 0 ? 1 : 0)) % 65000 + 2) }));
+    const addresses = Array.from({ length: EPS }, (_, e) => ({ ip: s === 0 && e === 0 && generation > 0 ? movedEndpoint(generation) : ip(0x0af40000, (s * EPS + e) % 65000 + 2) }));
     endpoints.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: 'bench', name }, subsets: [{ addresses, ports: [{ name: 'http', port: 8080 }] }] });
   }
   return { services, endpoints };
 }
 
-const ms = (t: number) => `${t.toFixed(1)} ms`;
+const ms = (t: number) => `${t.toLocaleString('en', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/**
+ * CPU time in ms: this process (generation, rendering) and the children it has waited for
+ * (iptables-restore, nft, …). On a shared machine wall time grows with the load, CPU time much less.
+ */
+function cpuMs(): { own: number; children: number } {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const { user, system } = process.cpuUsage();
+  return { own: (user + system) / 1000, children: (Number(fields[13]) + Number(fields[14])) * 10 }; // cutime, cstime in 10 ms ticks
+}
+const cpuSince = (c: { own: number; children: number }) => { const now = cpuMs(); return { own: now.own - c.own, children: now.children - c.children }; };
 
 async function scratch(): Promise<void> {
   await run('ip', ['netns', 'del', NS]).catch(() => undefined);
   await run('ip', ['netns', 'add', NS]);
 }
+const inNs = async (cmd: string, ...args: string[]) => (await run('ip', ['netns', 'exec', NS, cmd, ...args], { maxBuffer: 1 << 30 })).stdout;
+
+interface Row {
+  n: number; mode: string; rules: number;
+  fulls: { generate: number; full: number; cpu: { own: number; children: number } }[];
+  incremental: number[]; incrementalCpu: { own: number; children: number }[]; readBack: number;
+}
+
+/** One mode at one size: a full sync into an empty namespace, then CHANGES Endpoints changes. */
+async function measure<R>(n: number, mode: string, m: {
+  generator: () => { rules(ports: ReturnType<typeof servicePorts>): R };
+  syncer: () => { sync(r: R): Promise<{ mode: string }> };
+  count: (r: R) => number;
+  visible: (generation: number, rules: R) => Promise<boolean>;
+  readBack: () => Promise<unknown>;
+}): Promise<Row> {
+  const base = cluster(n);
+  // The full sync REPEATS times, each into a fresh namespace with a fresh generator; the
+  // incremental changes then run on the last one.
+  const fulls: { generate: number; full: number; cpu: { own: number; children: number } }[] = [];
+  let generator!: ReturnType<typeof m.generator>;
+  let syncer!: ReturnType<typeof m.syncer>;
+  let rules!: R;
+  let t0: number;
+  for (let i = 0; i < REPEATS; i++) {
+    await scratch();
+    generator = m.generator();
+    syncer = m.syncer();
+    t0 = performance.now();
+    const cpu0 = cpuMs();
+    rules = generator.rules(servicePorts(base.services, base.endpoints));
+    const generate = performance.now() - t0;
+    const first = await syncer.sync(rules);
+    fulls.push({ generate, full: performance.now() - t0, cpu: cpuSince(cpu0) });
+    if (first.mode !== 'full') throw new Error(`expected a full sync, got ${first.mode}`);
+  }
+  const incremental: number[] = [];
+  const incrementalCpu: { own: number; children: number }[] = [];
+  for (let g = 1; g <= CHANGES; g++) {
+    const changed = cluster(n, g);
+    t0 = performance.now();
+    const c0 = cpuMs();
+    const desired = generator.rules(servicePorts(changed.services, changed.endpoints));
+    const r = await syncer.sync(desired);
+    incremental.push(performance.now() - t0);
+    incrementalCpu.push(cpuSince(c0));
+    if (r.mode !== 'incremental') throw new Error(`${mode}: expected an incremental sync, got ${r.mode}`);
+    if (!(await m.visible(g, desired))) throw new Error(`${mode}: endpoint ${movedEndpoint(g)} not in the rules after the sync`);
+  }
+  t0 = performance.now();
+  await m.readBack();
+  return { n, mode, rules: m.count(rules), fulls, incremental, incrementalCpu, readBack: performance.now() - t0 };
+}
+
+const SVC0 = 'bench/svc-0:http';
+const iptables = (n: number) => measure(n, `iptables${BACKEND ? ` (${BACKEND})` : ''}`, {
+  generator: () => new IptablesServiceRules(CONFIG),
+  syncer: () => new IptablesSyncer(NS, SERVICE_CHAIN_PREFIXES, { backend: BACKEND }),
+  count: ruleCount,
+  visible: async (g) => (await inNs(BACKEND ? `iptables-${BACKEND}` : 'iptables', '-t', 'nat', '-S', svcChain(SVC0, 'tcp'))).includes(sepChain(SVC0, 'tcp', `${movedEndpoint(g)}:8080`)),
+  readBack: async () => parseSave(await iptablesSave(NS, BACKEND), SERVICE_CHAIN_PREFIXES),
+});
+const nftables = (n: number) => {
+  const syncer = new NftablesSyncer(NS);
+  return measure(n, 'nftables', {
+    generator: () => new NftServiceRules(CONFIG),
+    syncer: () => syncer,
+    count: nftRuleCount,
+    visible: async (g, rules) => {
+      const chain = [...rules.chains.keys()].find((c) => c.startsWith('service-') && c.endsWith('-bench/svc-0/tcp/http'))!;
+      return (await inNs('nft', 'list', 'chain', 'ip', 'kube-proxy', chain)).includes(`__${movedEndpoint(g)}/8080`);
+    },
+    readBack: () => syncer.drifted(new NftServiceRules(CONFIG).rules([])),
+  });
+};
 
 async function main(): Promise<void> {
   const rows: string[] = [];
+  const uptime = async () => (await run('uptime')).stdout.trim();
+  console.log(`start: ${await uptime()}`);
   for (const n of SIZES) {
-    const base = cluster(n);
-    // iptables
-    await scratch();
-    let t0 = performance.now();
-    const ipt = serviceRules(servicePorts(base.services, base.endpoints), CONFIG);
-    const text = renderFull(ipt);
-    const genIpt = performance.now() - t0;
-    t0 = performance.now();
-    await applyIptables(NS, text);
-    const fullIpt = genIpt + (performance.now() - t0);
-    const syncer = new IptablesSyncer(NS, ['KUBE-'], { checkDrift: false });
-    await syncer.sync(ipt); // adopts what is there (full again, from iptables-save)
-    const incIpt: number[] = [];
-    for (let c = 1; c <= CHANGES; c++) {
-      const changed = cluster(n, c);
-      t0 = performance.now();
-      const r = await syncer.sync(serviceRules(servicePorts(changed.services, changed.endpoints), CONFIG));
-      if (r.mode !== 'incremental') throw new Error(`expected an incremental sync, got ${r.mode}`);
-      incIpt.push(performance.now() - t0);
+    for (const mode of MODES) {
+      const r = await (mode === 'iptables' ? iptables(n) : nftables(n));
+      const best = r.fulls.reduce((a, b) => (b.full < a.full ? b : a));
+      const cpu = (c: { own: number; children: number }) => `${ms(c.own)} + ${ms(c.children)}`;
+      const medianCpu = r.incrementalCpu.map((c) => ({ c, total: c.own + c.children })).sort((a, b) => a.total - b.total)[Math.floor(r.incrementalCpu.length / 2)].c;
+      const row = `| ${n.toLocaleString('en')} × ${EPS} | ${r.mode} | ${r.rules.toLocaleString('en')} | ${ms(best.generate)} | ${ms(best.full)} | ${ms(median(r.fulls.map((f) => f.full)))} | ${cpu(best.cpu)} | ${ms(median(r.incremental))} | ${ms(Math.max(...r.incremental))} | ${cpu(medianCpu)} | ${ms(r.readBack)} |`;
+      console.log(row, `(${await uptime()})`);
+      rows.push(row);
     }
-    // nftables
-    await scratch();
-    t0 = performance.now();
-    const nft = serviceNftRules(servicePorts(base.services, base.endpoints), CONFIG);
-    const { renderNftFull } = await import('@keelson/proxy');
-    const nftText = renderNftFull(nft);
-    const genNft = performance.now() - t0;
-    t0 = performance.now();
-    await applyNftables(NS, nftText);
-    const fullNft = genNft + (performance.now() - t0);
-    const nsyncer = new NftablesSyncer(NS);
-    await nsyncer.sync(nft);
-    const incNft: number[] = [];
-    for (let c = 1; c <= CHANGES; c++) {
-      const changed = cluster(n, c);
-      t0 = performance.now();
-      const r = await nsyncer.sync(serviceNftRules(servicePorts(changed.services, changed.endpoints), CONFIG));
-      if (r.mode !== 'incremental') throw new Error(`expected an incremental nft sync, got ${r.mode}`);
-      incNft.push(performance.now() - t0);
-    }
-    const row = `| ${n.toLocaleString('en')} × ${EPS} | iptables | ${ruleCount(ipt).toLocaleString('en')} | ${ms(genIpt)} | ${ms(fullIpt)} | ${ms(median(incIpt))} |\n| ${n.toLocaleString('en')} × ${EPS} | nftables | ${nftRuleCount(nft).toLocaleString('en')} | ${ms(genNft)} | ${ms(fullNft)} | ${ms(median(incNft))} |`;
-    console.log(row);
-    rows.push(row);
   }
   await run('ip', ['netns', 'del', NS]).catch(() => undefined);
-  console.log('\n| services × endpoints | mode | rules | generate | full sync | incremental (median) |\n|---|---|---:|---:|---:|---:|\n' + rows.join('\n'));
+  console.log(`end: ${await uptime()}`);
+  console.log('\n| services × endpoints | mode | rules | generate | full sync (best) | full sync (median) | full sync CPU (agent + iptables/nft) | incremental (median) | incremental (max) | incremental CPU (agent + iptables/nft) | read-back check |\n|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n' + rows.join('\n'));
 }
 
 main().catch(async (e) => {

@@ -4,11 +4,11 @@
 export * from './model';
 export { portProtoHash, svcChain, extChain, sepChain } from './hash';
 export * from './iptables/ruleset';
-export { serviceRules, SERVICE_JUMPS, SERVICE_CHAIN_PREFIXES } from './iptables/services';
-export { renderFull, renderIncremental, ruleCount } from './iptables/restore';
+export { serviceRules, IptablesServiceRules, LARGE_CLUSTER_ENDPOINTS, SERVICE_JUMPS, SERVICE_CHAIN_PREFIXES } from './iptables/services';
+export { renderFull, renderIncremental, renderJumpCanary, ruleCount } from './iptables/restore';
 export type { RestoreOptions } from './iptables/restore';
-export { serviceNftRules } from './nftables/services';
-export { renderNftFull, renderNftIncremental, nftRuleCount } from './nftables/ruleset';
+export { serviceNftRules, NftServiceRules } from './nftables/services';
+export { renderNftFull, renderNftIncremental, renderNftCanary, nftRuleCount } from './nftables/ruleset';
 export type { NftRuleset, NftChain, NftMap } from './nftables/ruleset';
 export * from './netpol/types';
 export { allowed } from './netpol/evaluate';

@@ -58,12 +58,10 @@ const protocolOf = (p: string | undefined): Protocol => {
 };
 
 const endpointKey = (e: Endpoint): string => `${e.ip}:${e.port}`;
-const compareEndpoints = (a: Endpoint, b: Endpoint): number => {
-  const ai = a.ip.split('.').map(Number);
-  const bi = b.ip.split('.').map(Number);
-  for (let i = 0; i < 4; i++) if (ai[i] !== bi[i]) return (ai[i] ?? 0) - (bi[i] ?? 0);
-  return a.port - b.port;
-};
+/** Address then port as one number, so sorting 50,000 endpoints does not split strings per comparison. */
+const sortKey = (e: Endpoint): number => e.ip.split('.').reduce((n, octet) => n * 256 + (Number(octet) || 0), 0) * 65536 + e.port;
+const sortEndpoints = (eps: Iterable<Endpoint>): Endpoint[] =>
+  [...eps].map((e) => ({ e, key: sortKey(e) })).sort((a, b) => a.key - b.key).map(({ e }) => e);
 
 /**
  * Every proxied service port: headless services (`clusterIP: None`), services without a
@@ -97,7 +95,7 @@ export function servicePorts(services: readonly Service[], endpoints: readonly E
         clusterIP: spec.clusterIP, port: sp.port,
         ...(nodePort ? { nodePort } : {}),
         ...(clientIP ? { affinitySeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS } : {}),
-        endpoints: [...seen.values()].sort(compareEndpoints),
+        endpoints: sortEndpoints(seen.values()),
       });
     }
   }

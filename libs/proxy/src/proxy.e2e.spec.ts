@@ -5,6 +5,7 @@ import { ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ensureNodeNamespace, removeNodeNamespace, removeUnderlay, type NodeNamespace } from '@keelson/runtime';
 import { endpoints, service } from './fixtures';
+import { svcChain } from './hash';
 import { ruleCount } from './iptables/restore';
 import { mergeRulesets } from './iptables/ruleset';
 import { serviceRules } from './iptables/services';
@@ -129,6 +130,19 @@ describe('service proxy and NetworkPolicy in a node namespace', () => {
     expect((await syncer.sync(desired())).mode).toBe('none');
   });
 
+  it('given one service chain flushed by hand, the canary misses it but the next read-back finds it and a full sync repairs it', async () => {
+    const checked = new IptablesSyncer(node.name, undefined, { verifyEvery: 2 });
+    expect((await checked.sync(desired())).mode).toBe('full');
+    const chain = svcChain('default/hostnames:default', 'tcp');
+    const listChain = async () => (await run('ip', ['netns', 'exec', node.name, 'iptables', '-w', '-t', 'nat', '-S', chain])).stdout;
+    await run('ip', ['netns', 'exec', node.name, 'iptables', '-w', '-t', 'nat', '-F', chain]);
+    expect((await checked.sync(desired())).mode).toBe('none');
+    expect(await listChain()).not.toContain('-j KUBE-SEP-');
+    expect(await checked.sync(desired())).toMatchObject({ mode: 'full', reason: 'drift' });
+    expect((await listChain()).match(/-j KUBE-SEP-/g)).toHaveLength(3);
+    expect(Object.keys(await fetchFrom('client', `http://${CLUSTER_IP}/`, 30)).sort()).toEqual(['a', 'b', 'c']);
+  });
+
   it('given one endpoint removed, an incremental sync rewrites only that service and traffic avoids it', async () => {
     const fewer = [endpoints('default', 'hostnames', [BACKENDS.a, BACKENDS.b], [{ name: 'default', port: 9376 }, { name: 'alt', port: 9377 }])];
     const result = await syncer.sync(serviceRules(servicePorts(SERVICES, fewer), CONFIG));
@@ -160,6 +174,11 @@ describe('service proxy and NetworkPolicy in a node namespace', () => {
     const counts = await fetchFrom('client', `http://${CLUSTER_IP}/`, 150);
     for (const name of ['a', 'b', 'c']) expect(counts[name]).toBeGreaterThan(25);
     expect(Object.keys(await fetchFrom('client', `http://${node.address}:30080/`, 5)).every((k) => 'abc'.includes(k))).toBe(true);
+    // A base chain flushed by hand: the next sync has nothing to change, and its canary refills it.
+    await run('ip', ['netns', 'exec', node.name, 'nft', 'flush', 'chain', 'ip', 'kube-proxy', 'nat-prerouting']);
+    expect((await nft.sync(serviceNftRules(servicePorts(SERVICES, ENDPOINTS), CONFIG))).mode).toBe('none');
+    const refilled = await fetchFrom('client', `http://${CLUSTER_IP}/`, 6);
+    expect(Object.keys(refilled).every((k) => 'abc'.includes(k)) && Object.values(refilled).reduce((a, b) => a + b, 0)).toBe(6);
     const fewer = [endpoints('default', 'hostnames', [BACKENDS.c], [{ name: 'default', port: 9376 }])];
     expect((await nft.sync(serviceNftRules(servicePorts(SERVICES, fewer), CONFIG))).mode).toBe('incremental');
     expect(await fetchFrom('client', `http://${CLUSTER_IP}/`, 10)).toEqual({ c: 10 });

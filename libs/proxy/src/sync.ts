@@ -1,16 +1,24 @@
 // Applying rules inside a node's network namespace, and keeping them there. Each sync is one
 // transaction (`iptables-restore --noflush` or `nft -f`). The syncer remembers what it last
-// applied: the next sync writes only the difference, unless the kernel's state has drifted
-// from it (someone deleted or edited our chains or jump rules), in which case it writes
-// everything again. Drift is judged by chain names, rule counts per chain and jump rules,
-// which catches deleted/added rules and chains but not a rule edited in place; a periodic
-// full resync (`fullEvery`) covers that.
+// applied and writes only the difference (kube-proxy's partial sync): an Endpoints change
+// rewrites that service's chains and nothing else.
+//
+// Drift (someone flushed or deleted our rules) is found two ways, so that the common sync
+// does not read the whole table back (iptables-save of 5,000 services is 24 MB and seconds
+// of CPU):
+//   - every sync carries a canary: iptables mode deletes and re-inserts our jump rules in the
+//     built-in chains, nftables mode flushes and refills its base chains. When they are gone
+//     (a flushed table, a deleted table) the transaction fails and the syncer falls back to a
+//     full sync at once;
+//   - every `verifyEvery`-th sync reads the table back and compares chain names and rule
+//     counts, which finds what the canary cannot (a flushed KUBE-SVC chain). A rule edited in
+//     place is only repaired by the periodic full sync (`fullEvery`).
 
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import { renderFull, renderIncremental } from './iptables/restore';
-import { IptablesRuleset, savedJump, TABLES, TableName } from './iptables/ruleset';
-import { NftRuleset, renderNftFull, renderNftIncremental, TABLE as NFT_TABLE } from './nftables/ruleset';
+import { renderFull, renderIncremental, renderJumpCanary } from './iptables/restore';
+import { IptablesRuleset, JumpRule, savedJump, TABLES, TableName } from './iptables/ruleset';
+import { NftRuleset, renderNftCanary, renderNftFull, renderNftIncremental, TABLE as NFT_TABLE } from './nftables/ruleset';
 
 const run = promisify(execFile);
 
@@ -21,16 +29,39 @@ function withStdin(cmd: string, args: string[], input: string): Promise<void> {
     child.stderr.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
+    // A command that fails early stops reading (EPIPE); its exit code above is the error to report.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input);
   });
 }
 
 const inNs = (ns: string | undefined, cmd: string, args: string[]): [string, string[]] => (ns ? ['ip', ['netns', 'exec', ns, cmd, ...args]] : [cmd, args]);
 
+/**
+ * Which iptables: the system's default (`iptables`, here iptables-nft), or one backend by name.
+ * iptables-nft updates only the chains named in a restore, so partial syncs cost what they
+ * change; iptables-legacy replaces the whole table on every restore (an incremental sync of
+ * 5,000 services costs as much as a full one) but creates a large table faster. kube-proxy
+ * uses whichever the node uses; the two must not be mixed in one namespace.
+ */
+export type IptablesBackend = 'nft' | 'legacy';
+const tool = (name: 'iptables' | 'iptables-save' | 'iptables-restore', backend?: IptablesBackend) => (backend ? name.replace('iptables', `iptables-${backend}`) : name);
+
+/**
+ * Whether this backend is iptables-nft, where full restores need the `-S` of LIST_ALL
+ * (iptables/restore.ts). iptables-legacy must not get it: there a `-S` in the middle of a
+ * restore forgets the chains declared before it.
+ */
+let defaultIsNft: Promise<boolean> | undefined;
+export function isNftBackend(backend?: IptablesBackend): Promise<boolean> {
+  if (backend) return Promise.resolve(backend === 'nft');
+  return (defaultIsNft ??= run('iptables', ['-V']).then((r) => r.stdout.includes('nf_tables'), () => false));
+}
+
 /** One iptables-restore transaction; chains not named in `text` are left alone. */
-export async function applyIptables(nodeNs: string | undefined, text: string): Promise<void> {
+export async function applyIptables(nodeNs: string | undefined, text: string, backend?: IptablesBackend): Promise<void> {
   if (!text) return;
-  await withStdin(...inNs(nodeNs, 'iptables-restore', ['-w', '--noflush']), text);
+  await withStdin(...inNs(nodeNs, tool('iptables-restore', backend), ['-w', '--noflush']), text);
 }
 
 /** One nft transaction. */
@@ -39,13 +70,15 @@ export async function applyNftables(nodeNs: string | undefined, text: string): P
   await withStdin(...inNs(nodeNs, 'nft', ['-f', '-']), text);
 }
 
-export async function iptablesSave(nodeNs: string | undefined): Promise<string> {
-  const [cmd, args] = inNs(nodeNs, 'iptables-save', []);
+export async function iptablesSave(nodeNs: string | undefined, backend?: IptablesBackend): Promise<string> {
+  const [cmd, args] = inNs(nodeNs, tool('iptables-save', backend), []);
   return (await run(cmd, args, { maxBuffer: 1 << 30 })).stdout;
 }
 
+export type ParsedSave = Record<TableName, { chains: Map<string, string[]>; builtin: Set<string> }>;
+
 /** Per table: our chains (by prefix) with their rule lines, and every rule of built-in chains. */
-export function parseSave(save: string, prefixes: readonly string[]): Record<TableName, { chains: Map<string, string[]>; builtin: Set<string> }> {
+export function parseSave(save: string, prefixes: readonly string[]): ParsedSave {
   const result = { filter: { chains: new Map<string, string[]>(), builtin: new Set<string>() }, nat: { chains: new Map<string, string[]>(), builtin: new Set<string>() } };
   let table: (typeof result)[TableName] | undefined;
   const ours = (c: string) => prefixes.some((p) => c.startsWith(p));
@@ -64,7 +97,36 @@ export function parseSave(save: string, prefixes: readonly string[]): Record<Tab
   return result;
 }
 
-export interface SyncResult { readonly mode: 'full' | 'incremental' | 'none'; readonly ms: number; readonly bytes: number }
+/**
+ * What a sync did and why: `full` on the first sync (`first`), when `fullEvery` came round
+ * (`periodic`), when the read-back found drift (`drift`) or when the incremental transaction
+ * failed, the canary included (`failed`).
+ */
+export interface SyncResult {
+  readonly mode: 'full' | 'incremental' | 'none';
+  readonly ms: number;
+  readonly bytes: number;
+  readonly reason?: 'first' | 'periodic' | 'drift' | 'failed';
+}
+
+export interface SyncOptions {
+  /** Every n-th sync is a full one (0 or absent: only when needed). */
+  readonly fullEvery?: number;
+  /** false: no canary and no read-back, trust what was applied (benchmarks). */
+  readonly checkDrift?: boolean;
+  /** Every n-th sync reads the rules back to look for drift; default 10. */
+  readonly verifyEvery?: number;
+}
+
+export const DEFAULT_VERIFY_EVERY = 10;
+const nth = (n: number, every: number | undefined) => every !== undefined && every > 0 && n % every === 0;
+
+/** Jump rules present both before and after: the ones the canary can expect to find. */
+const keptJumps = (before: readonly JumpRule[], after: readonly JumpRule[]): JumpRule[] => {
+  const had = new Set(before.map(savedJumpKey));
+  return after.filter((j) => had.has(savedJumpKey(j)));
+};
+const savedJumpKey = (j: JumpRule) => `${j.table} ${savedJump(j)}`;
 
 export class IptablesSyncer {
   private applied: IptablesRuleset | undefined;
@@ -72,37 +134,45 @@ export class IptablesSyncer {
   constructor(
     readonly nodeNs: string | undefined,
     readonly prefixes: readonly string[] = ['KUBE-', 'KEELSON-'],
-    readonly options: { fullEvery?: number; checkDrift?: boolean } = {},
+    readonly options: SyncOptions & { backend?: IptablesBackend } = {},
   ) {}
 
   /** Brings the namespace to `desired`: incrementally when nothing drifted, else in full. */
   async sync(desired: IptablesRuleset): Promise<SyncResult> {
     const start = performance.now();
-    const fullDue = this.options.fullEvery !== undefined && this.syncs % this.options.fullEvery === 0;
-    this.syncs++;
-    let text: string;
-    let mode: SyncResult['mode'];
-    const save = this.applied && !fullDue && this.options.checkDrift === false ? undefined : parseSave(await iptablesSave(this.nodeNs), this.prefixes);
-    if (!this.applied || fullDue || (save && this.drifted(save, this.applied))) {
-      const current = save ?? parseSave(await iptablesSave(this.nodeNs), this.prefixes);
-      const staleChains = Object.fromEntries(TABLES.map((t) => [t, [...current[t].chains.keys()].filter((c) => !desired.tables[t].has(c))]));
-      const missingJumps = desired.jumps.filter((j) => !current[j.table].builtin.has(savedJump(j)));
-      // Jumps to our chains that are no longer wanted must go before those chains can.
-      const wanted = new Set(desired.jumps.map((j) => `${j.table} ${savedJump(j)}`));
-      const staleJumps = TABLES.flatMap((t) => [...current[t].builtin].filter((l) => this.prefixes.some((p) => l.includes(` -j ${p}`)) && !wanted.has(`${t} ${l}`)).map((l) => ({ table: t, line: l })));
-      text = renderFull(desired, { staleChains, missingJumps, staleJumps });
-      mode = 'full';
-    } else {
-      text = renderIncremental(this.applied, desired);
-      mode = text ? 'incremental' : 'none';
+    const n = this.syncs++;
+    const checking = this.options.checkDrift !== false;
+    const backend = this.options.backend;
+    let save: ParsedSave | undefined;
+    let reason: SyncResult['reason'] = 'first';
+    if (this.applied && nth(n, this.options.fullEvery)) reason = 'periodic';
+    else if (this.applied) {
+      if (checking && nth(n, this.options.verifyEvery ?? DEFAULT_VERIFY_EVERY)) save = parseSave(await iptablesSave(this.nodeNs, backend), this.prefixes);
+      reason = 'drift';
+      if (!save || !this.drifted(save, this.applied)) {
+        const text = renderIncremental(this.applied, desired);
+        const canary = checking ? renderJumpCanary(keptJumps(this.applied.jumps, desired.jumps)) : '';
+        reason = 'failed';
+        if (await applyIptables(this.nodeNs, canary + text, backend).then(() => true, () => false)) {
+          this.applied = desired;
+          return { mode: text ? 'incremental' : 'none', ms: performance.now() - start, bytes: text.length };
+        }
+      }
     }
-    await applyIptables(this.nodeNs, text);
+    const current = save ?? parseSave(await iptablesSave(this.nodeNs, backend), this.prefixes);
+    const staleChains = Object.fromEntries(TABLES.map((t) => [t, [...current[t].chains.keys()].filter((c) => !desired.tables[t].has(c))]));
+    const missingJumps = desired.jumps.filter((j) => !current[j.table].builtin.has(savedJump(j)));
+    // Jumps to our chains that are no longer wanted must go before those chains can.
+    const wanted = new Set(desired.jumps.map(savedJumpKey));
+    const staleJumps = TABLES.flatMap((t) => [...current[t].builtin].filter((l) => this.prefixes.some((p) => l.includes(` -j ${p}`)) && !wanted.has(`${t} ${l}`)).map((l) => ({ table: t, line: l })));
+    const text = renderFull(desired, { staleChains, missingJumps, staleJumps, listAll: await isNftBackend(backend) });
+    await applyIptables(this.nodeNs, text, backend);
     this.applied = desired;
-    return { mode, ms: performance.now() - start, bytes: text.length };
+    return { mode: 'full', ms: performance.now() - start, bytes: text.length, reason };
   }
 
   /** True when the kernel's chains are not what we last applied. */
-  drifted(save: ReturnType<typeof parseSave>, applied: IptablesRuleset): boolean {
+  drifted(save: ParsedSave, applied: IptablesRuleset): boolean {
     for (const t of TABLES) {
       const have = save[t].chains;
       const want = applied.tables[t];
@@ -120,18 +190,34 @@ export class IptablesSyncer {
 
 export class NftablesSyncer {
   private applied: NftRuleset | undefined;
-  constructor(readonly nodeNs: string | undefined) {}
+  private syncs = 0;
+  constructor(readonly nodeNs: string | undefined, readonly options: SyncOptions = {}) {}
 
   async sync(desired: NftRuleset): Promise<SyncResult> {
     const start = performance.now();
-    const full = !this.applied || (await this.drifted(this.applied));
-    const text = full ? renderNftFull(desired) : renderNftIncremental(this.applied!, desired);
+    const n = this.syncs++;
+    const checking = this.options.checkDrift !== false;
+    let reason: SyncResult['reason'] = 'first';
+    if (this.applied && nth(n, this.options.fullEvery)) reason = 'periodic';
+    else if (this.applied) {
+      reason = 'drift';
+      if (!(checking && nth(n, this.options.verifyEvery ?? DEFAULT_VERIFY_EVERY) && (await this.drifted(this.applied)))) {
+        const text = renderNftIncremental(this.applied, desired);
+        const canary = checking ? renderNftCanary(this.applied, desired) : '';
+        reason = 'failed';
+        if (await applyNftables(this.nodeNs, canary + text).then(() => true, () => false)) {
+          this.applied = desired;
+          return { mode: text ? 'incremental' : 'none', ms: performance.now() - start, bytes: text.length };
+        }
+      }
+    }
+    const text = renderNftFull(desired);
     await applyNftables(this.nodeNs, text);
     this.applied = desired;
-    return { mode: full ? 'full' : text ? 'incremental' : 'none', ms: performance.now() - start, bytes: text.length };
+    return { mode: 'full', ms: performance.now() - start, bytes: text.length, reason };
   }
 
-  /** Chain names and rule counts of `ip kube-proxy` against what was applied (a missing table counts). */
+  /** Chain names of `ip kube-proxy` against what was applied (a missing table counts). */
   async drifted(applied: NftRuleset): Promise<boolean> {
     // -t (terse) leaves out map and set contents, which at 5,000 services are most of the text.
     const [cmd, args] = inNs(this.nodeNs, 'nft', ['-t', 'list', 'table', 'ip', 'kube-proxy']);
@@ -143,16 +229,18 @@ export class NftablesSyncer {
 }
 
 /** Removes everything the agent wrote in a namespace (both modes). */
-export async function removeProxyRules(nodeNs: string | undefined, prefixes: readonly string[] = ['KUBE-', 'KEELSON-']): Promise<void> {
-  const save = parseSave(await iptablesSave(nodeNs), prefixes);
+export async function removeProxyRules(nodeNs: string | undefined, prefixes: readonly string[] = ['KUBE-', 'KEELSON-'], backend?: IptablesBackend): Promise<void> {
+  const save = parseSave(await iptablesSave(nodeNs, backend), prefixes);
   const lines: string[] = [];
   for (const t of TABLES) {
     const chains = [...save[t].chains.keys()];
     const jumps = [...save[t].builtin].filter((l) => prefixes.some((p) => l.includes(`-j ${p}`)));
     if (!chains.length && !jumps.length) continue;
-    lines.push(`*${t}`, ...chains.map((c) => `:${c} - [0:0]`), ...jumps.map((l) => l.replace(/^-A /, '-D ')), ...chains.map((c) => `-X ${c}`), 'COMMIT');
+    // `-S`: see LIST_ALL in iptables/restore.ts.
+    const listAll = (await isNftBackend(backend)) ? ['-S'] : [];
+    lines.push(`*${t}`, ...jumps.map((l) => l.replace(/^-A /, '-D ')), ...listAll, ...chains.map((c) => `:${c} - [0:0]`), ...chains.map((c) => `-X ${c}`), 'COMMIT');
   }
-  if (lines.length) await applyIptables(nodeNs, lines.join('\n') + '\n');
+  if (lines.length) await applyIptables(nodeNs, lines.join('\n') + '\n', backend);
   const [cmd, args] = inNs(nodeNs, 'nft', ['delete', 'table', ...NFT_TABLE.split(' ')]);
   await run(cmd, args).catch(() => undefined);
 }

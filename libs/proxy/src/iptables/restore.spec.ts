@@ -1,6 +1,6 @@
 import { CONFIG, endpoints, hostnames, service } from '../fixtures';
 import { servicePorts } from '../model';
-import { renderFull, renderIncremental } from './restore';
+import { renderFull, renderIncremental, renderJumpCanary } from './restore';
 import { serviceRules } from './services';
 
 const rulesFor = (eps: string[]) =>
@@ -35,8 +35,24 @@ describe('iptables-restore input', () => {
   it('given stale chains and missing jumps, a full sync deletes the one and re-inserts the other', () => {
     const rules = rulesFor(['10.244.1.2']);
     const text = renderFull(rules, { staleChains: { nat: ['KUBE-SVC-GONEGONEGONEGONE'] }, missingJumps: rules.jumps.filter((j) => j.chain === 'PREROUTING') });
-    expect(text).toContain(':KUBE-SVC-GONEGONEGONEGONE - [0:0]\n-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n');
+    expect(text).toContain('*nat\n:KUBE-SERVICES - [0:0]\n-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES\n:KUBE-NODEPORTS - [0:0]\n');
+    expect(text).toContain(':KUBE-SVC-GONEGONEGONEGONE - [0:0]\n-A KUBE-SERVICES');
     expect(text).toMatch(/-X KUBE-SVC-GONEGONEGONEGONE\nCOMMIT\n$/);
+  });
+
+  it('given listAll, each table lists itself once, after its jump rules and before the other chains are declared', () => {
+    const rules = rulesFor(['10.244.1.2']);
+    const text = renderFull(rules, { missingJumps: rules.jumps, listAll: true });
+    const nat = text.slice(text.indexOf('*nat')).split('\n');
+    expect(nat.slice(0, 7)).toEqual([
+      '*nat', ':KUBE-SERVICES - [0:0]', ':KUBE-POSTROUTING - [0:0]',
+      '-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-I OUTPUT 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES',
+      '-I POSTROUTING 1 -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING',
+      '-S',
+    ]);
+    expect(text.split('\n').filter((l) => l === '-S')).toHaveLength(2);
+    expect(text.replace(/^-S\n/gm, '')).toBe(renderFull(rules, { missingJumps: rules.jumps }));
   });
 
   it('given a second service, a full sync declares both services in name order', () => {
@@ -56,5 +72,24 @@ describe('jump rules in built-in chains', () => {
 
   it('given a jump that went away, the incremental sync deletes it', () => {
     expect(renderIncremental(withPolicyJump, base)).toBe('*filter\n-D FORWARD -j KEELSON-NETPOL\nCOMMIT\n');
+  });
+});
+
+describe('the drift canary', () => {
+  it('given our jumps, each is deleted before it is put back first, so a missing one fails the transaction', () => {
+    const jumps = rulesFor(['10.244.1.2']).jumps.filter((j) => j.chain === 'PREROUTING' || (j.table === 'filter' && j.chain === 'INPUT'));
+    expect(renderJumpCanary(jumps)).toBe(`*filter
+-D INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-I INPUT 1 -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+COMMIT
+*nat
+-D PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-I PREROUTING 1 -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+COMMIT
+`);
+  });
+
+  it('given no jumps, there is nothing to check', () => {
+    expect(renderJumpCanary([])).toBe('');
   });
 });

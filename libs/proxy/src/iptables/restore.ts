@@ -2,7 +2,7 @@
 // flushed (and created if missing); every other chain, ours or not, is left as it is. The whole
 // text is applied as one transaction, so a sync never leaves half a service behind.
 
-import { insertJump, IptablesRuleset, JumpRule, TABLES, TableName } from './ruleset';
+import { emptyRuleset, insertJump, IptablesRuleset, JumpRule, TABLES, TableName } from './ruleset';
 
 export interface RestoreOptions {
   /** Our chains present now but no longer wanted: flushed, then deleted (`-X`). */
@@ -11,13 +11,30 @@ export interface RestoreOptions {
   readonly missingJumps?: readonly JumpRule[];
   /** Lines (as iptables-save prints them) of jump rules to our chains that must go. */
   readonly staleJumps?: readonly { table: TableName; line: string }[];
+  /** Add a `-S` after the jump rules: a full restore in linear time on iptables-nft (see below). */
+  readonly listAll?: boolean;
 }
+
+/**
+ * iptables-nft 1.8.9 keeps the names of the chains a restore touches in a sorted linked list
+ * (nft-cache.c, cache_chain_list_insert), so a restore that names n chains costs O(n²): 150 s
+ * of CPU for 2,000 services × 10 endpoints (22,000 chains), and most of the 67 s the first
+ * benchmark measured for 1,000. A command without a chain turns that list off (the restore
+ * then reads every chain of the table instead, cache_req.all_chains); `-S` is one that
+ * changes nothing (its listing goes to stdout). With it the same 2,000 services take 2.9 s
+ * of CPU. It must come after the jump rules: once it is read, iptables-nft no longer creates
+ * missing built-in chains (INPUT, PREROUTING …) in a fresh namespace. Not for
+ * iptables-legacy, where a `-S` mid-restore forgets the chains declared before it, nor for
+ * incremental syncs: they name few chains, and with `-S` they would
+ * read every rule of the table.
+ */
+const LIST_ALL = '-S';
 
 /** Everything: every desired chain is declared (so flushed) and rewritten. */
 export function renderFull(desired: IptablesRuleset, options: RestoreOptions = {}): string {
   return TABLES.map((t) => {
     const removed = (options.staleJumps ?? []).filter((j) => j.table === t).map((j) => j.line.replace(/^-A /, '-D '));
-    return renderTable(t, [...desired.tables[t].keys()], desired, options.staleChains?.[t] ?? [], jumpsFor(t, options), removed);
+    return renderTable(t, [...desired.tables[t].keys()], desired, options.staleChains?.[t] ?? [], jumpsFor(t, options), removed, options.listAll);
   }).join('');
 }
 
@@ -45,12 +62,32 @@ export function renderIncremental(previous: IptablesRuleset, desired: IptablesRu
   }).join('');
 }
 
-function renderTable(table: TableName, chains: readonly string[], desired: IptablesRuleset, stale: readonly string[], jumps: readonly JumpRule[], removedJumps: readonly string[] = []): string {
+/**
+ * A transaction that deletes each jump rule and puts it back first in its chain: it fails, and
+ * changes nothing, when one of them is missing. Sent ahead of an incremental sync it is the
+ * cheap drift check (someone flushed the built-in chains or removed our jumps) at the cost of
+ * a few rules instead of an iptables-save of the whole table.
+ */
+export function renderJumpCanary(jumps: readonly JumpRule[]): string {
+  return TABLES.map((t) => {
+    const mine = jumps.filter((j) => j.table === t);
+    return mine.length ? renderTable(t, [], emptyRuleset(), [], mine, mine.map((j) => `-D ${j.chain} ${j.rule}`)) : '';
+  }).join('');
+}
+
+/**
+ * One table's block: the chains that inserted jump rules lead to are declared first, then
+ * jump rules go and come, then every other chain is declared (so flushed), then the rules.
+ */
+function renderTable(table: TableName, chains: readonly string[], desired: IptablesRuleset, stale: readonly string[], jumps: readonly JumpRule[], removedJumps: readonly string[] = [], listAll = false): string {
+  const targets = new Set(jumps.map((j) => j.rule.split(' ').pop()));
   const lines = [`*${table}`];
-  for (const c of chains) lines.push(`:${c} - [0:0]`);
-  for (const c of stale) lines.push(`:${c} - [0:0]`);
-  for (const j of jumps) lines.push(insertJump(j));
+  for (const c of chains) if (targets.has(c)) lines.push(`:${c} - [0:0]`);
   lines.push(...removedJumps);
+  for (const j of jumps) lines.push(insertJump(j));
+  if (listAll) lines.push(LIST_ALL);
+  for (const c of chains) if (!targets.has(c)) lines.push(`:${c} - [0:0]`);
+  for (const c of stale) lines.push(`:${c} - [0:0]`);
   for (const c of chains) lines.push(...(desired.tables[table].get(c) ?? []));
   // Deleted last: by now no rewritten chain jumps to them any more.
   for (const c of stale) lines.push(`-X ${c}`);
@@ -61,6 +98,8 @@ function renderTable(table: TableName, chains: readonly string[], desired: Iptab
 const jumpsFor = (t: TableName, options: Pick<RestoreOptions, 'missingJumps'>): JumpRule[] => (options.missingJumps ?? []).filter((j) => j.table === t);
 
 function sameRules(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  // Unchanged services come back from IptablesServiceRules as the same arrays.
+  if (a === b) return a !== undefined;
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;

@@ -1,7 +1,7 @@
-import { CONFIG, hostnames, mixed, stickyNodePort } from '../fixtures';
+import { CONFIG, endpoints, hostnames, mixed, service, stickyNodePort } from '../fixtures';
 import { servicePorts } from '../model';
-import { renderFull } from './restore';
-import { serviceRules } from './services';
+import { renderFull, renderIncremental } from './restore';
+import { IptablesServiceRules, LARGE_CLUSTER_ENDPOINTS, serviceRules } from './services';
 
 // The fixed chains every sync writes, as kube-proxy does.
 const FILTER_HEAD = `*filter
@@ -106,5 +106,49 @@ describe('iptables service rules (golden)', () => {
   it.each(golden)('given %s, the restore input is exactly the golden text', (_name, input, expected) => {
     const rules = serviceRules(servicePorts(input.services, input.endpoints), CONFIG);
     expect(renderFull(rules)).toBe(expected);
+  });
+});
+
+/** `n` services of `eps` endpoints each, service i at 10.96.(i/250).(i%250+1). */
+function cluster(n: number, eps: number, moved = -1) {
+  const services = Array.from({ length: n }, (_, i) => service('bench', `svc-${i}`, `10.96.${Math.floor(i / 250)}.${(i % 250) + 1}`, [{ name: 'http', port: 80 }]));
+  const eps_ = services.map((_, i) => endpoints('bench', `svc-${i}`, Array.from({ length: eps }, (_, e) => `10.244.${i % 250}.${e + (i === moved ? 100 : 2)}`), [{ name: 'http', port: 8080 }]));
+  return servicePorts(services, eps_);
+}
+
+describe("kube-proxy's large cluster mode", () => {
+  it(`given more than ${LARGE_CLUSTER_ENDPOINTS} endpoints, per-endpoint rules carry no comment and service rules keep theirs`, () => {
+    const nat = serviceRules(cluster(101, 10), CONFIG).tables.nat;
+    const [svc, svcRules] = [...nat].find(([c]) => c.startsWith('KUBE-SVC-'))!;
+    const sep = [...nat].find(([c]) => c.startsWith('KUBE-SEP-'))![1];
+    expect(svcRules[0]).toContain('-m comment --comment "bench/svc-0:http cluster IP"');
+    expect(svcRules[1]).toMatch(new RegExp(`^-A ${svc} -m statistic --mode random --probability 0.1000000000 -j KUBE-SEP-\\w+$`));
+    expect(sep).toEqual([expect.stringMatching(/^-A KUBE-SEP-\w+ -s 10\.244\.0\.2 -j KUBE-MARK-MASQ$/), expect.stringMatching(/^-A KUBE-SEP-\w+ -m tcp -p tcp -j DNAT --to-destination 10\.244\.0\.2:8080$/)]);
+    expect(nat.get('KUBE-SERVICES')![0]).toContain('"bench/svc-0:http cluster IP"');
+  });
+
+  it(`given exactly ${LARGE_CLUSTER_ENDPOINTS} endpoints, every rule keeps its comment`, () => {
+    const sep = [...serviceRules(cluster(100, 10), CONFIG).tables.nat].find(([c]) => c.startsWith('KUBE-SEP-'))![1];
+    expect(sep[0]).toContain('-m comment --comment bench/svc-0:http');
+  });
+});
+
+describe('rules kept per service between generations', () => {
+  it('given the same generator called again, its text is what serviceRules gives', () => {
+    const generator = new IptablesServiceRules(CONFIG);
+    generator.rules(servicePorts(hostnames.services, hostnames.endpoints));
+    const ports = servicePorts([...hostnames.services, ...stickyNodePort.services, ...mixed.services], [...hostnames.endpoints, ...stickyNodePort.endpoints, ...mixed.endpoints]);
+    expect(renderFull(generator.rules(ports))).toBe(renderFull(serviceRules(ports, CONFIG)));
+  });
+
+  it("given one service's endpoints changed, the other services' chains are the same arrays and only that service is rewritten", () => {
+    const generator = new IptablesServiceRules(CONFIG);
+    const before = generator.rules(cluster(3, 2));
+    const after = generator.rules(cluster(3, 2, 1));
+    const unchanged = [...after.tables.nat].filter(([c, rules]) => before.tables.nat.get(c) === rules).map(([c]) => c);
+    expect(unchanged.filter((c) => c.startsWith('KUBE-SVC-'))).toHaveLength(2);
+    const text = renderIncremental(before, after);
+    expect(text.split('\n').filter((l) => l.startsWith(':'))).toHaveLength(1 + 2 + 2); // KUBE-SVC, two new KUBE-SEP, two stale KUBE-SEP
+    expect(text).not.toContain('svc-0');
   });
 });

@@ -60,8 +60,23 @@ export function renderNftIncremental(prev: NftRuleset, next: NftRuleset): string
   return lines.length ? lines.join('\n') + '\n' : '';
 }
 
+/**
+ * The base chains (those on a netfilter hook) flushed and refilled, for the chains that were
+ * applied before and are unchanged now. Sent ahead of an incremental transaction it fails, and
+ * so aborts the whole transaction, when the table or a base chain is gone; and it undoes a
+ * flush of a base chain. It is the cheap drift check; listing the table back costs seconds.
+ */
+export function renderNftCanary(prev: NftRuleset, next: NftRuleset): string {
+  const lines: string[] = [];
+  for (const [name, c] of next.chains) {
+    const before = prev.chains.get(name);
+    if (c.hook && before && before.hook === c.hook && sameRules(before.rules, c.rules)) lines.push(`flush chain ${TABLE} ${name}`, ...rules(name, c));
+  }
+  return lines.length ? lines.join('\n') + '\n' : '';
+}
+
 function sameRules(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((r, i) => r === b[i]);
+  return a === b || a.length === b.length && a.every((r, i) => r === b[i]);
 }
 
 export const nftRuleCount = (r: NftRuleset): number =>

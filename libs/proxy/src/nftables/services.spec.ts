@@ -1,7 +1,7 @@
 import { CONFIG, endpoints, hostnames, mixed, stickyNodePort } from '../fixtures';
 import { servicePorts } from '../model';
-import { renderNftFull, renderNftIncremental } from './ruleset';
-import { serviceNftRules } from './services';
+import { renderNftCanary, renderNftFull, renderNftIncremental } from './ruleset';
+import { NftServiceRules, serviceNftRules } from './services';
 
 const T = 'ip kube-proxy';
 const SVC = 'service-PM2QQW4D-default/hostnames/tcp/default';
@@ -45,7 +45,9 @@ add rule ${T} service-endpoints-check ip daddr . meta l4proto . th dport vmap @n
 add rule ${T} service-endpoints-check fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports
 add rule ${T} reject-chain reject
 add rule ${T} ${SVC} ip daddr 10.96.0.50 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade
-add rule ${T} ${SVC} numgen random mod 3 vmap { 0 : goto ${EP('10.244.1.2')} , 1 : goto ${EP('10.244.1.3')} , 2 : goto ${EP('10.244.1.4')} }
+add rule ${T} ${SVC} numgen random mod 3 0 goto ${EP('10.244.1.2')}
+add rule ${T} ${SVC} numgen random mod 2 0 goto ${EP('10.244.1.3')}
+add rule ${T} ${SVC} goto ${EP('10.244.1.4')}
 add rule ${T} ${EP('10.244.1.2')} ip saddr 10.244.1.2 jump mark-for-masquerade
 add rule ${T} ${EP('10.244.1.2')} meta l4proto tcp dnat to 10.244.1.2:9376
 add rule ${T} ${EP('10.244.1.3')} ip saddr 10.244.1.3 jump mark-for-masquerade
@@ -77,7 +79,7 @@ describe('nftables service rules (golden)', () => {
       `add element ${T} service-nodeports { tcp . 30080 comment "shop/web:http" : goto external-KHN6ECMT-shop/web/tcp/http }`,
     ]));
     // Affinity lookups come before the random choice.
-    expect(text.findIndex((l) => l.includes(`${svc} ip saddr @`))).toBeLessThan(text.findIndex((l) => l.includes(`${svc} numgen`)));
+    expect(text.findIndex((l) => l.includes(`${svc} ip saddr @`))).toBeLessThan(text.findIndex((l) => l.includes(`${svc} numgen random mod 2 0 goto ${ep}`)));
   });
 
   it('given a service without endpoints, its ClusterIP and NodePort go to the reject chain and no service chain is made', () => {
@@ -101,7 +103,8 @@ describe('nftables incremental sync', () => {
       `add chain ${T} ${EP('10.244.1.3')}`,
       `flush chain ${T} ${SVC}`,
       `add rule ${T} ${SVC} ip daddr 10.96.0.50 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade`,
-      `add rule ${T} ${SVC} numgen random mod 2 vmap { 0 : goto ${EP('10.244.1.2')} , 1 : goto ${EP('10.244.1.3')} }`,
+      `add rule ${T} ${SVC} numgen random mod 2 0 goto ${EP('10.244.1.2')}`,
+      `add rule ${T} ${SVC} goto ${EP('10.244.1.3')}`,
       `add rule ${T} ${EP('10.244.1.3')} ip saddr 10.244.1.3 jump mark-for-masquerade`,
       `add rule ${T} ${EP('10.244.1.3')} meta l4proto tcp dnat to 10.244.1.3:9376`,
     ]);
@@ -114,5 +117,38 @@ describe('nftables incremental sync', () => {
       `flush chain ${T} ${SVC}`, `delete chain ${T} ${SVC}`,
       `flush chain ${T} ${EP('10.244.1.2')}`, `delete chain ${T} ${EP('10.244.1.2')}`,
     ]);
+  });
+});
+
+describe('nftables rules kept per service between generations', () => {
+  const ports = (ips: string[]) => servicePorts([...hostnames.services, ...stickyNodePort.services], [endpoints('default', 'hostnames', ips, [{ name: 'default', port: 9376 }]), ...stickyNodePort.endpoints]);
+
+  it('given the same generator called again, its transaction is what serviceNftRules gives', () => {
+    const generator = new NftServiceRules(CONFIG);
+    generator.rules(ports(['10.244.1.2']));
+    expect(renderNftFull(generator.rules(ports(['10.244.1.3'])))).toBe(renderNftFull(serviceNftRules(ports(['10.244.1.3']), CONFIG)));
+  });
+
+  it("given one service's endpoints changed, the other service's chains are the same objects and only the changed service's chains are written", () => {
+    const generator = new NftServiceRules(CONFIG);
+    const before = generator.rules(ports(['10.244.1.2']));
+    const after = generator.rules(ports(['10.244.1.3']));
+    expect(after.chains.get('service-KHN6ECMT-shop/web/tcp/http')).toBe(before.chains.get('service-KHN6ECMT-shop/web/tcp/http'));
+    expect(lines(renderNftIncremental(before, after)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
+      'add chain', 'flush chain', 'add rule', 'add rule', 'add rule', 'add rule', 'flush chain', 'delete chain',
+    ]);
+  });
+});
+
+describe('the nftables drift canary', () => {
+  it('given base chains applied before, they are flushed and refilled, so a deleted table fails the transaction', () => {
+    const text = lines(renderNftCanary(rules(hostnames), rules(hostnames)));
+    expect(text.slice(0, 2)).toEqual([`flush chain ${T} filter-input`, `add rule ${T} filter-input ct state new jump service-endpoints-check`]);
+    expect(text.filter((l) => l.startsWith('flush'))).toHaveLength(6);
+    expect(text.some((l) => l.includes(SVC))).toBe(false);
+  });
+
+  it('given nothing applied yet, there is nothing to check', () => {
+    expect(renderNftCanary({ chains: new Map(), maps: new Map(), sets: new Map() }, rules(hostnames))).toBe('');
   });
 });

@@ -1,13 +1,15 @@
 // Service rules as kube-proxy's nftables mode writes them (pkg/proxy/nftables/proxier.go):
-// one lookup in a verdict map replaces iptables' linear walk of KUBE-SERVICES, and a service's
-// endpoints are chosen by one `numgen random mod n` lookup instead of n statistic rules, so
-// per-packet cost and per-change work no longer grow with the number of services.
+// one lookup in a verdict map replaces iptables' linear walk of KUBE-SERVICES, so per-packet
+// cost and per-change work no longer grow with the number of services. A service's endpoint
+// is chosen by `numgen random mod k` rules, one per endpoint (see portRules for why not
+// kube-proxy's single anonymous vmap).
 //
-//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen → goto endpoint-… → dnat
+//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen rules → goto endpoint-… → dnat
 //                                        └ local daddr: @service-nodeports[proto . dport] → goto external-… → goto service-…
 //   filter-input/forward/output (new connections) → service-endpoints-check → @no-endpoint-* → reject-chain
 
 import { hashBase32 } from '../hash';
+import { PortMemo } from '../memo';
 import { ProxyConfig, ServicePortInfo } from '../model';
 import { NftChain, NftMap, NftRuleset } from './ruleset';
 
@@ -24,62 +26,95 @@ export const affinitySet = (sp: ServicePortInfo, ip: string, port: number) => `a
 
 const LOCAL = 'fib daddr type local ip daddr != 127.0.0.0/8';
 
-export function serviceNftRules(ports: readonly ServicePortInfo[], config: ProxyConfig): NftRuleset {
-  const mark = config.masqueradeMark ?? MASQUERADE_MARK;
-  const chains = new Map<string, NftChain>();
-  const chain = (name: string, rules: string[], hook?: string) => chains.set(name, hook ? { hook, rules } : { rules });
-  chain('filter-input', ['ct state new jump service-endpoints-check'], 'type filter hook input priority -110');
-  chain('filter-forward', ['ct state new jump service-endpoints-check'], 'type filter hook forward priority -110');
-  chain('filter-output', ['ct state new jump service-endpoints-check'], 'type filter hook output priority -110');
-  chain('nat-prerouting', ['jump services'], 'type nat hook prerouting priority -100');
-  chain('nat-output', ['jump services'], 'type nat hook output priority -100');
-  chain('nat-postrouting', ['jump masquerading'], 'type nat hook postrouting priority 100');
-  chain('mark-for-masquerade', [`mark set mark or ${mark}`]);
-  chain('masquerading', [`mark and ${mark} == 0 return`, `mark set mark xor ${mark}`, 'masquerade fully-random']);
-  chain('services', ['ip daddr . meta l4proto . th dport vmap @service-ips', `${LOCAL} meta l4proto . th dport vmap @service-nodeports`]);
-  chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services', `${LOCAL} meta l4proto . th dport vmap @no-endpoint-nodeports`]);
-  chain('reject-chain', ['reject']);
+/** One service port's share: its chains, its map elements and its affinity sets. */
+interface PortRules {
+  readonly chains: readonly (readonly [string, NftChain])[];
+  readonly elements: readonly (readonly [map: string, key: string, text: string])[];
+  readonly sets: readonly (readonly [string, string])[];
+}
 
-  const map = (type: string, comment: string): NftMap => ({ type, comment, elements: new Map() });
-  const maps = new Map<string, NftMap>([
-    ['service-ips', map('ipv4_addr . inet_proto . inet_service : verdict', 'ClusterIP traffic')],
-    ['service-nodeports', map('inet_proto . inet_service : verdict', 'NodePort traffic')],
-    ['no-endpoint-services', map('ipv4_addr . inet_proto . inet_service : verdict', 'vmap to reject packets to services with no endpoints')],
-    ['no-endpoint-nodeports', map('inet_proto . inet_service : verdict', 'vmap to reject packets to NodePorts with no endpoints')],
-  ]);
-  const put = (m: string, key: string, comment: string, verdict: string) =>
-    maps.get(m)!.elements.set(key, `${key} comment ${JSON.stringify(comment)} : ${verdict}`);
-  const sets = new Map<string, string>();
+/**
+ * nftables service rules that keep each service port's part from the previous call (see
+ * memo.ts): an Endpoints change regenerates one service, and the diff against the last
+ * applied ruleset finds the others unchanged by identity. `rules()` gives what
+ * `serviceNftRules()` gives.
+ */
+export class NftServiceRules {
+  private readonly memo = new PortMemo<PortRules>();
+  constructor(readonly config: ProxyConfig) {}
 
-  for (const sp of ports) {
-    const ipKey = `${sp.clusterIP} . ${sp.protocol} . ${sp.port}`;
-    const npKey = sp.nodePort ? `${sp.protocol} . ${sp.nodePort}` : undefined;
-    if (sp.endpoints.length === 0) {
-      put('no-endpoint-services', ipKey, sp.name, 'goto reject-chain');
-      if (npKey) put('no-endpoint-nodeports', npKey, sp.name, 'goto reject-chain');
-      continue;
+  rules(ports: readonly ServicePortInfo[]): NftRuleset {
+    const mark = this.config.masqueradeMark ?? MASQUERADE_MARK;
+    const chains = new Map<string, NftChain>();
+    const chain = (name: string, rules: string[], hook?: string) => chains.set(name, hook ? { hook, rules } : { rules });
+    chain('filter-input', ['ct state new jump service-endpoints-check'], 'type filter hook input priority -110');
+    chain('filter-forward', ['ct state new jump service-endpoints-check'], 'type filter hook forward priority -110');
+    chain('filter-output', ['ct state new jump service-endpoints-check'], 'type filter hook output priority -110');
+    chain('nat-prerouting', ['jump services'], 'type nat hook prerouting priority -100');
+    chain('nat-output', ['jump services'], 'type nat hook output priority -100');
+    chain('nat-postrouting', ['jump masquerading'], 'type nat hook postrouting priority 100');
+    chain('mark-for-masquerade', [`mark set mark or ${mark}`]);
+    chain('masquerading', [`mark and ${mark} == 0 return`, `mark set mark xor ${mark}`, 'masquerade fully-random']);
+    chain('services', ['ip daddr . meta l4proto . th dport vmap @service-ips', `${LOCAL} meta l4proto . th dport vmap @service-nodeports`]);
+    chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services', `${LOCAL} meta l4proto . th dport vmap @no-endpoint-nodeports`]);
+    chain('reject-chain', ['reject']);
+
+    const map = (type: string, comment: string): NftMap => ({ type, comment, elements: new Map() });
+    const maps = new Map<string, NftMap>([
+      ['service-ips', map('ipv4_addr . inet_proto . inet_service : verdict', 'ClusterIP traffic')],
+      ['service-nodeports', map('inet_proto . inet_service : verdict', 'NodePort traffic')],
+      ['no-endpoint-services', map('ipv4_addr . inet_proto . inet_service : verdict', 'vmap to reject packets to services with no endpoints')],
+      ['no-endpoint-nodeports', map('inet_proto . inet_service : verdict', 'vmap to reject packets to NodePorts with no endpoints')],
+    ]);
+    const sets = new Map<string, string>();
+    for (const part of this.memo.map(ports, '', (sp) => portRules(sp, this.config))) {
+      for (const [name, c] of part.chains) chains.set(name, c);
+      for (const [m, key, text] of part.elements) maps.get(m)!.elements.set(key, text);
+      for (const [name, body] of part.sets) sets.set(name, body);
     }
-    const svc = serviceChain(sp);
-    const eps = sp.endpoints.map((e) => ({ ...e, chain: endpointChain(sp, e.ip, e.port), set: affinitySet(sp, e.ip, e.port) }));
-    const svcRules = [`ip daddr ${sp.clusterIP} ${sp.protocol} dport ${sp.port} ip saddr != ${config.clusterCIDR} jump mark-for-masquerade`];
-    if (sp.affinitySeconds !== undefined) for (const e of eps) svcRules.push(`ip saddr @${e.set} goto ${e.chain}`);
-    svcRules.push(`numgen random mod ${eps.length} vmap { ${eps.map((e, i) => `${i} : goto ${e.chain}`).join(' , ')} }`);
-    chain(svc, svcRules);
-    put('service-ips', ipKey, sp.name, `goto ${svc}`);
-    if (npKey) {
-      const ext = externalChain(sp);
-      chain(ext, ['jump mark-for-masquerade', `goto ${svc}`]);
-      put('service-nodeports', npKey, sp.name, `goto ${ext}`);
-    }
-    for (const e of eps) {
-      const epRules = [`ip saddr ${e.ip} jump mark-for-masquerade`];
-      if (sp.affinitySeconds !== undefined) {
-        sets.set(e.set, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.affinitySeconds}s ;`);
-        epRules.push(`update @${e.set} { ip saddr }`);
-      }
-      epRules.push(`meta l4proto ${sp.protocol} dnat to ${e.ip}:${e.port}`);
-      chain(e.chain, epRules);
-    }
+    return { chains, maps, sets };
   }
-  return { chains, maps, sets };
+}
+
+export function serviceNftRules(ports: readonly ServicePortInfo[], config: ProxyConfig): NftRuleset {
+  return new NftServiceRules(config).rules(ports);
+}
+
+function portRules(sp: ServicePortInfo, config: ProxyConfig): PortRules {
+  const ipKey = `${sp.clusterIP} . ${sp.protocol} . ${sp.port}`;
+  const npKey = sp.nodePort ? `${sp.protocol} . ${sp.nodePort}` : undefined;
+  const element = (m: string, key: string, verdict: string) => [m, key, `${key} comment ${JSON.stringify(sp.name)} : ${verdict}`] as const;
+  if (sp.endpoints.length === 0) {
+    const elements = [element('no-endpoint-services', ipKey, 'goto reject-chain')];
+    if (npKey) elements.push(element('no-endpoint-nodeports', npKey, 'goto reject-chain'));
+    return { chains: [], elements, sets: [] };
+  }
+  const svc = serviceChain(sp);
+  const eps = sp.endpoints.map((e) => ({ ...e, chain: endpointChain(sp, e.ip, e.port), set: affinitySet(sp, e.ip, e.port) }));
+  const svcRules = [`ip daddr ${sp.clusterIP} ${sp.protocol} dport ${sp.port} ip saddr != ${config.clusterCIDR} jump mark-for-masquerade`];
+  if (sp.affinitySeconds !== undefined) for (const e of eps) svcRules.push(`ip saddr @${e.set} goto ${e.chain}`);
+  // kube-proxy writes one `numgen random mod n vmap { 0 : goto …, … }` here. Each such rule is
+  // an anonymous set, and binding one walks the whole kernel transaction
+  // (__nft_set_trans_bind): a full sync of 5,000 services spent 52 s of CPU, mostly there.
+  // The same choice as a rule per endpoint, like iptables' statistic rules: the i-th of n
+  // wins 1/(n-i) of what reaches it (model.ts, probability), the last takes the rest.
+  eps.forEach((e, i) => svcRules.push(i < eps.length - 1 ? `numgen random mod ${eps.length - i} 0 goto ${e.chain}` : `goto ${e.chain}`));
+  const chains: (readonly [string, NftChain])[] = [[svc, { rules: svcRules }]];
+  const elements = [element('service-ips', ipKey, `goto ${svc}`)];
+  if (npKey) {
+    const ext = externalChain(sp);
+    chains.push([ext, { rules: ['jump mark-for-masquerade', `goto ${svc}`] }]);
+    elements.push(element('service-nodeports', npKey, `goto ${ext}`));
+  }
+  const sets: (readonly [string, string])[] = [];
+  for (const e of eps) {
+    const epRules = [`ip saddr ${e.ip} jump mark-for-masquerade`];
+    if (sp.affinitySeconds !== undefined) {
+      sets.push([e.set, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.affinitySeconds}s ;`]);
+      epRules.push(`update @${e.set} { ip saddr }`);
+    }
+    epRules.push(`meta l4proto ${sp.protocol} dnat to ${e.ip}:${e.port}`);
+    chains.push([e.chain, { rules: epRules }]);
+  }
+  return { chains, elements, sets };
 }
