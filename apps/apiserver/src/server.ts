@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { Api, createHttpHandler, createUpgradeHandler, transportErrorStatus } from '@keelson/apiserver';
 import { ApiServerModule } from './app.module';
 import type { ApiServerConfig } from './config';
+import type { IncomingMessage } from 'node:http';
 
 export interface RunningApiServer {
   url: string;
@@ -32,9 +33,12 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
       url,
       // What Fastify refuses before the handler (a body over the limit) is a Status too; the
       // route's own error handler, because Nest installs its exception layer on the instance at listen.
-      errorHandler: (err, _request, reply) => {
+      errorHandler: (err, request, reply) => {
         const status = transportErrorStatus(err);
-        void reply.code(status.code).header('Content-Type', 'application/json').send(JSON.stringify(status));
+        const send = () => void reply.code(status.code).header('Content-Type', 'application/json').send(JSON.stringify(status));
+        // A client still writing the body it was refused for would have its connection reset
+        // before it reads the answer (EPIPE): read the rest (bounded) first, then answer.
+        afterBody(request.raw, send);
       },
       handler: (request, reply) => {
         reply.hijack();
@@ -50,4 +54,28 @@ export async function startApiServer(config: ApiServerConfig): Promise<RunningAp
   }
   await app.listen(config.port, config.host);
   return { url: `http://${config.host}:${config.port}`, app, close: () => app.close() };
+}
+
+const DRAIN_LIMIT = 4 * MAX_BODY;
+const DRAIN_MS = 5_000;
+
+/** Calls `then` once the request body has been read to its end, or after a bound on bytes or time. */
+function afterBody(req: IncomingMessage, then: () => void): void {
+  if (req.complete || req.readableEnded) return then();
+  let done = false;
+  let read = 0;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    then();
+  };
+  const timer = setTimeout(finish, DRAIN_MS);
+  req.on('data', (chunk: Buffer) => {
+    read += chunk.length;
+    if (read > DRAIN_LIMIT) finish();
+  });
+  req.once('end', finish);
+  req.once('error', finish);
+  req.resume();
 }
