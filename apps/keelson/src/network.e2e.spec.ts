@@ -199,7 +199,32 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
     expect(await eventually(() => routeVia(11, cidr13), (r) => r.includes('dev flannel.1'), 30_000)).toContain('onlink');
   }, 120_000);
 
-  it('schedules a DaemonSet onto a node that joins once its network is up, and removes a deleted node from every route table', async () => {
+  it('serves the same Service and NodePort from nftables when node 12 restarts with --proxy-mode nftables, and repairs a deleted table', async () => {
+    const clusterIP = (await cluster.json<any>(['service', 'hostnames'])).spec.clusterIP;
+    const nodePort = (await cluster.json<any>(['service', 'hostnames-np'])).spec.ports[0].nodePort;
+    const backends = (await cluster.json<any>(['pods', '-l', 'app=hostnames'])).items.map((p: any) => p.metadata.name).sort();
+    await cluster.stopAgent(12);
+    await cluster.addNode(12, ['--proxy-sync-period', String(SYNC_PERIOD_SECONDS), '--proxy-mode', 'nftables']);
+    const table = () => inNode(12, ['nft', 'list', 'table', 'ip', 'kube-proxy']).catch(() => '');
+    expect(await eventually(table, (t) => t.includes(clusterIP), 60_000)).toContain(clusterIP);
+    // The iptables mode's service chains are gone from the node.
+    expect(await inNode(12, ['iptables-save', '-t', 'nat'])).not.toContain('KUBE-SERVICES');
+
+    const out = await cluster.ok(['exec', 'other', '--', 'sh', '-c', `for i in $(seq 60); do timeout 3 wget -qO- http://${clusterIP}/ || echo failed; done`]);
+    expect([...new Set(out.split('\n').map((l) => l.trim()).filter(Boolean))].sort()).toEqual(backends);
+    expect(backends).toContain(await httpGet(`http://172.31.0.12:${nodePort}/`));
+
+    await inNode(12, ['nft', 'delete', 'table', 'ip', 'kube-proxy']);
+    expect(await eventually(table, (t) => t.includes(clusterIP), (SYNC_PERIOD_SECONDS + 10) * 1000)).toContain(clusterIP);
+    expect(backends).toContain((await wgetFrom('other', `http://${clusterIP}/`)).body);
+
+    // A NodePort service going away takes its external and service chains with it, incrementally.
+    await cluster.ok(['delete', 'service', 'hostnames-np']);
+    expect(await eventually(table, (t) => !t.includes(`${nodePort}`), 30_000)).not.toContain(`tcp . ${nodePort}`);
+    expect(backends).toContain((await wgetFrom('other', `http://${clusterIP}/`)).body);
+  }, 300_000);
+
+  it('schedules a DaemonSet onto a node that joins, once its network is up, and routes its /24 from every other node', async () => {
     const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'everywhere' }, spec: { selector: { matchLabels: { app: 'everywhere' } }, template: { metadata: { labels: { app: 'everywhere' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } } } };
     await cluster.ok(['apply', '-f', '-'], JSON.stringify(ds));
     const dsPods = () => cluster.json<any>(['pods', '-l', 'app=everywhere']).then((l) => l.items.filter((p: any) => p.status?.phase === 'Running').map((p: any) => p.spec.nodeName).sort());
@@ -225,7 +250,10 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
     expect(await eventually(dsPods, (l) => l.length === 4, 120_000)).toEqual([...NODES, LATE].map(nodeName));
     const cidr14 = (await node(LATE)).spec.podCIDR;
     for (const n of NODES) expect(await eventually(() => routeVia(n, cidr14), (r) => r.includes('flannel.1'), 30_000)).toContain('dev flannel.1 onlink');
+  }, 600_000);
 
+  it('removes a deleted node from every other node: route, neighbour and FDB entry', async () => {
+    const cidr14 = (await node(LATE)).spec.podCIDR;
     // The node goes: its agent stops, then `kubectl delete node`; its pods with it.
     await cluster.ok(['delete', 'daemonset', 'everywhere', '--wait=false']);
     await eventually(() => cluster.json<any>(['pods', '-l', 'app=everywhere']), (l) => l.items.every((p: any) => p.spec.nodeName !== nodeName(LATE)), 60_000);
@@ -237,5 +265,5 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
       expect(await inNode(n, ['ip', 'neigh', 'show', vtep14, 'dev', 'flannel.1'])).toBe('');
       expect(await inNode(n, ['bridge', 'fdb', 'show', 'dev', 'flannel.1'])).not.toContain('172.31.0.14');
     }
-  }, 360_000);
+  }, 240_000);
 });

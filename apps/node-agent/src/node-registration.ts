@@ -133,8 +133,12 @@ async function waitForPodCIDR(api: ApiClient, path: string, config: NodeAgentCon
     const node = (await api.get(path)) as unknown as NodeObject;
     if (node.spec?.podCIDR) return node.spec.podCIDR;
     if (config.podCIDR) {
-      await api.patch(path, { metadata: { resourceVersion: (node as unknown as KubeObject).metadata.resourceVersion }, spec: { podCIDR: config.podCIDR, podCIDRs: [config.podCIDR] } });
-      log(`node ${config.name} claimed podCIDR ${config.podCIDR} (--pod-cidr)`);
+      // Conditional: if nodeipam (or a status post) got there first, the next look decides.
+      const claimed = await api.patch(path, { metadata: { resourceVersion: (node as unknown as KubeObject).metadata.resourceVersion }, spec: { podCIDR: config.podCIDR, podCIDRs: [config.podCIDR] } }).then(
+        () => true,
+        (e) => ((e as { code?: number }).code === 409 ? false : Promise.reject(e)),
+      );
+      if (claimed) log(`node ${config.name} claimed podCIDR ${config.podCIDR} (--pod-cidr)`);
       continue;
     }
     if (waited % 10_000 === 0) log(`waiting for the controller-manager to give node ${config.name} a podCIDR`);

@@ -96,7 +96,13 @@ export class IptablesSyncer {
       text = renderIncremental(this.applied, desired);
       mode = text ? 'incremental' : 'none';
     }
-    await applyIptables(this.nodeNs, text);
+    // A failed transaction leaves the kernel as it was; the next sync starts from it in full.
+    try {
+      await applyIptables(this.nodeNs, text);
+    } catch (e) {
+      this.applied = undefined;
+      throw e;
+    }
     this.applied = desired;
     return { mode, ms: performance.now() - start, bytes: text.length };
   }
@@ -126,7 +132,12 @@ export class NftablesSyncer {
     const start = performance.now();
     const full = !this.applied || (await this.drifted(this.applied));
     const text = full ? renderNftFull(desired) : renderNftIncremental(this.applied!, desired);
-    await applyNftables(this.nodeNs, text);
+    try {
+      await applyNftables(this.nodeNs, text);
+    } catch (e) {
+      this.applied = undefined;
+      throw e;
+    }
     this.applied = desired;
     return { mode: full ? 'full' : text ? 'incremental' : 'none', ms: performance.now() - start, bytes: text.length };
   }
