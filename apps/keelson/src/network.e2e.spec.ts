@@ -56,6 +56,11 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
     const spec = { spec: { nodeName: nodeName(n), terminationGracePeriodSeconds: 1 } };
     await cluster.ok(['run', name, `--image=${image}`, '--restart=Never', `--labels=${labels}`, `--overrides=${JSON.stringify(spec)}`, ...(command.length ? ['--', ...command] : [])]);
   };
+  /** kubectl apply, again while the apiserver answers 500 (a projection lagging on a loaded machine): apply is idempotent. */
+  const apply = async (manifest: string) => {
+    const r = await eventually(() => cluster.kubectl(['apply', '-f', '-'], manifest), (x) => x.code === 0, 60_000);
+    if (r.code !== 0) throw new Error(`kubectl apply exited ${r.code}: ${r.stderr}`);
+  };
   const runningPod = (name: string) => eventually(() => pod(name), (p) => p.status?.phase === 'Running' && !!p.status.podIP, 90_000);
 
   beforeAll(async () => {
@@ -121,7 +126,7 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
   }, 150_000);
 
   it('spreads 300 requests to the hostnames Service over its three backends, close to evenly', async () => {
-    for (const f of ['deployment-hostnames.yaml', 'service-hostnames.yaml']) await cluster.ok(['apply', '-f', '-'], readFileSync(join(FIXTURES, f), 'utf8'));
+    for (const f of ['deployment-hostnames.yaml', 'service-hostnames.yaml']) await apply(readFileSync(join(FIXTURES, f), 'utf8'));
     const endpoints = await eventually(() => cluster.json<any>(['endpoints', 'hostnames']), (e) => (e.subsets?.[0]?.addresses ?? []).length === 3, 120_000);
     const backends = endpoints.subsets[0].addresses.map((a: any) => a.targetRef?.name).sort();
     const clusterIP = (await cluster.json<any>(['service', 'hostnames'])).spec.clusterIP;
@@ -158,7 +163,7 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
     expect((await wgetFrom('client', `http://${ip}:9377/`)).rc).toBe(1);
 
     const denyAll = { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name: 'default-deny' }, spec: { podSelector: {}, policyTypes: ['Ingress'] } };
-    await cluster.ok(['apply', '-f', '-'], JSON.stringify(denyAll));
+    await apply(JSON.stringify(denyAll));
     expect((await eventually(() => wgetFrom('client', `http://${ip}:9376/`, 2), (r) => r.rc === TIMED_OUT, 30_000)).rc).toBe(TIMED_OUT);
     expect((await wgetFrom('other', `http://${ip}:9376/`, 2)).rc).toBe(TIMED_OUT);
 
@@ -168,7 +173,7 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
       metadata: { name: 'hostnames-from-client' },
       spec: { podSelector: { matchLabels: { app: 'hostnames' } }, ingress: [{ from: [{ podSelector: { matchLabels: { role: 'client' } } }], ports: [{ protocol: 'TCP', port: 9376 }] }] },
     };
-    await cluster.ok(['apply', '-f', '-'], JSON.stringify(allowClient));
+    await apply(JSON.stringify(allowClient));
     expect(await eventually(() => wgetFrom('client', `http://${ip}:9376/`), (r) => r.rc === 0, 30_000)).toMatchObject({ rc: 0, body: backend.metadata.name });
     const clusterIP = (await cluster.json<any>(['service', 'hostnames'])).spec.clusterIP;
     expect((await wgetFrom('client', `http://${clusterIP}/`)).rc).toBe(0);
@@ -226,7 +231,7 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
 
   it('schedules a DaemonSet onto a node that joins, once its network is up, and routes its /24 from every other node', async () => {
     const ds = { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'everywhere' }, spec: { selector: { matchLabels: { app: 'everywhere' } }, template: { metadata: { labels: { app: 'everywhere' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'c', image: 'busybox', command: ['sleep', '3600'] }] } } } };
-    await cluster.ok(['apply', '-f', '-'], JSON.stringify(ds));
+    await apply(JSON.stringify(ds));
     const dsPods = () => cluster.json<any>(['pods', '-l', 'app=everywhere']).then((l) => l.items.filter((p: any) => p.status?.phase === 'Running').map((p: any) => p.spec.nodeName).sort());
     expect(await eventually(dsPods, (l) => l.length === 3, 120_000)).toEqual(NODES.map(nodeName));
 
