@@ -10,7 +10,9 @@ const ROOT = resolve(__dirname, '../../..');
 const MAIN = 'apps/node-agent/src/boot.js';
 /** A small young generation: the agent allocates little, and RSS is what a node pays for it. */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
-const READY_TIMEOUT_MS = 60_000;
+// Generous: on a loaded 2-core machine a start (namespace, registration, podCIDR from the
+// controller-manager) has been seen to take over a minute.
+const READY_TIMEOUT_MS = 150_000;
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface AgentProcessOptions {
@@ -41,7 +43,11 @@ export async function spawnNodeAgent(o: AgentProcessOptions): Promise<AgentProce
   const log = o.log ?? ((l: string) => console.log(l));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node agent ${o.node} not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      // An agent that never came up is not left behind (it would keep its parent alive).
+      child.kill('SIGKILL');
+      reject(new Error(`node agent ${o.node} not ready within ${READY_TIMEOUT_MS} ms`));
+    }, READY_TIMEOUT_MS);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         log(line);

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { nodeNamespaceName } from '@keelson/runtime';
 
 export interface NodeAgentConfig {
-  /** N of keelson-node-N; also picks the default podCIDR 10.244.N.0/24. */
+  /** N of keelson-node-N: its namespace, address 172.31.0.N and default kubelet port. */
   node: number;
   name: string;
   natsUrl: string;
@@ -25,7 +25,16 @@ export interface NodeAgentConfig {
   /** Run the data plane in network namespace keelson-node-N (false: the node is the host). */
   netns: boolean;
   dockerSocket: string;
+  /** kubelet's --pod-cidr: claimed on the Node when no allocator gave one; normally nodeipam's. */
+  podCIDR?: string;
+  /** kube-proxy's --proxy-mode. */
+  proxyMode: ProxyMode;
+  /** How often service and policy rules are re-checked and repaired (kube-proxy's --iptables-sync-period). */
+  proxySyncPeriodSeconds: number;
 }
+
+export type ProxyMode = 'iptables' | 'nftables';
+const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'nftables'];
 
 export function nodeAgentDefaults(node: number, env = process.env): NodeAgentConfig {
   const name = nodeNamespaceName(node);
@@ -42,12 +51,17 @@ export function nodeAgentDefaults(node: number, env = process.env): NodeAgentCon
     meminfo: '/proc/meminfo',
     netns: (env.KEELSON_NODE_NETNS ?? 'true') !== 'false',
     dockerSocket: env.DOCKER_SOCKET ?? '/var/run/docker.sock',
+    podCIDR: env.KEELSON_POD_CIDR,
+    proxyMode: (env.KEELSON_PROXY_MODE as ProxyMode | undefined) ?? 'iptables',
+    // kube-proxy's default is 30 s; a sync that finds nothing changed costs one iptables-save here.
+    proxySyncPeriodSeconds: Number(env.KEELSON_PROXY_SYNC_PERIOD ?? 10),
   };
 }
 
 export const USAGE = `usage: node-agent --node N [--name keelson-node-N] [--nats-url URL] [--stream S] [--subject-prefix P]
   [--state-dir DIR] [--port 10250] [--cpus N] [--reserved cpu=100m,memory=256Mi]
-  [--eviction-hard memory.available<100Mi] [--meminfo /proc/meminfo] [--no-netns] [--docker-socket PATH]`;
+  [--eviction-hard memory.available<100Mi] [--meminfo /proc/meminfo] [--no-netns] [--docker-socket PATH]
+  [--pod-cidr 10.244.N.0/24] [--proxy-mode iptables|nftables] [--proxy-sync-period SECONDS]`;
 
 export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgentConfig {
   const { values } = parseArgs({
@@ -66,6 +80,9 @@ export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgent
       meminfo: { type: 'string' },
       'no-netns': { type: 'boolean', default: false },
       'docker-socket': { type: 'string' },
+      'pod-cidr': { type: 'string' },
+      'proxy-mode': { type: 'string' },
+      'proxy-sync-period': { type: 'string' },
     },
     strict: true,
   });
@@ -78,6 +95,8 @@ export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgent
     if (!Number.isFinite(n) || n < 0) throw new Error(`--${what} must be a number`);
     return n;
   };
+  const proxyMode = (values['proxy-mode'] ?? d.proxyMode) as ProxyMode;
+  if (!PROXY_MODES.includes(proxyMode)) throw new Error(`--proxy-mode must be one of ${PROXY_MODES.join(', ')}\n${USAGE}`);
   return {
     ...d,
     name: values.name ?? d.name,
@@ -92,5 +111,8 @@ export function parseNodeAgentArgs(argv: string[], env = process.env): NodeAgent
     meminfo: values.meminfo ?? d.meminfo,
     netns: values['no-netns'] ? false : d.netns,
     dockerSocket: values['docker-socket'] ?? d.dockerSocket,
+    podCIDR: values['pod-cidr'] ?? d.podCIDR,
+    proxyMode,
+    proxySyncPeriodSeconds: num(values['proxy-sync-period'], 'proxy-sync-period') ?? d.proxySyncPeriodSeconds,
   };
 }

@@ -1,7 +1,8 @@
 // The node agent against the real thing: Docker, the CNI plugins in node namespace
 // keelson-node-7, an apiserver of its own on a private nats-server (the internal API subject
 // keelson.api.request is the same for every apiserver), and the real kubectl. The scheduler
-// is not needed: pods are bound by setting spec.nodeName. Runs as root; everything it makes
+// is not needed: pods are bound by setting spec.nodeName, and with no controller-manager to
+// allocate podCIDRs the agent claims its own with --pod-cidr. Runs as root; everything it makes
 // carries node 7's labels and is removed in afterAll.
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,7 +56,7 @@ describe('node agent: pods as Docker containers on a node namespace', () => {
   }
   const condition = (p: any, type: string) => p.status?.conditions?.find((c: any) => c.type === type)?.status;
   const startAgent = async () => {
-    agent = await spawnNodeAgent({ node: NODE, natsUrl: nats.url, stateDir: join(dir, 'node'), port: agentPort, log: (l) => agentLog.push(l) });
+    agent = await spawnNodeAgent({ node: NODE, natsUrl: nats.url, stateDir: join(dir, 'node'), port: agentPort, log: (l) => agentLog.push(l), extraArgs: ['--pod-cidr', `10.244.${NODE}.0/24`] });
   };
   const podContainers = async (uid: string) => (await docker.listContainers({ all: true, filters: { label: [`keelson.io/pod-uid=${uid}`] } })).map((c) => ({ id: c.Id, name: c.Labels['keelson.io/container-name'], type: c.Labels['keelson.io/type'], state: c.State }));
 

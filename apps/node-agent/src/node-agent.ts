@@ -15,6 +15,7 @@ import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
 import type { NodeAgentConfig } from './config';
 import { cniNetwork } from './cni-network';
 import { AgentHttpServer } from './http-server';
+import { startNodeNetwork } from './node-network';
 import { registerNode, type RegisteredNode } from './node-registration';
 import { ApiPodApi } from './pod-api';
 import { watchContainerEvents } from './pleg';
@@ -62,7 +63,10 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const node: RegisteredNode = await registerNode(api, docker, config, address, kubeletPort, () => eviction.underPressure(), log, () => devices.resources());
     closers.push(() => node.stop());
     devices.onChange(() => node.refresh());
-    const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name });
+    const network = await startNodeNetwork(config, { nodeNs: ns?.name, address, podCIDR: node.podCIDR, eventLog, api, log });
+    closers.push(() => network.stop());
+    // Masquerading is the overlay's (flannel's rules): the bridge's own ipMasq would hide pod sources from other nodes.
+    const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name, ipMasq: false });
 
     const pods = new Map<string, Pod>();
     const timings = new Map<string, StepTimings & { pod: string }>();

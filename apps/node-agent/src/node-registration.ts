@@ -1,17 +1,26 @@
-// The Node and its Lease, kept current: register (or adopt) the Node, pick its podCIDR when
-// no allocator gave one, renew the Lease every 10 s, and post the status when it changes or
-// once a minute (the heartbeat in the Ready condition), as the kubelet's node status loop does.
+// The Node and its Lease, kept current: register (or adopt) the Node, wait for the podCIDR the
+// controller-manager's nodeipam gives it (or claim `--pod-cidr`, kubelet's standalone flag),
+// renew the Lease every 10 s, and post the status when it changes or once a minute (the
+// heartbeat in the Ready condition), as the kubelet's node status loop does.
+//
+// A new Node is registered with the network-unavailable taint and NetworkUnavailable=True
+// (kubelet's --register-with-taints, and the condition flannel's cloud setups start from); the
+// overlay agent clears both once flannel.1 and its routes are up. Status is posted as a
+// strategic merge patch, as kubelet does, so conditions merge by type and the overlay agent's
+// NetworkUnavailable is not overwritten by this loop's four.
 import { readFileSync, statfsSync } from 'node:fs';
 import { arch, cpus, release, totalmem } from 'node:os';
 import type Docker from 'dockerode';
 import type { KubeObject } from '@keelson/apimachinery';
 import { objectPath, type ApiClient } from '@keelson/informer';
-import { withExtendedResources, defaultPodCIDR, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
+import { withExtendedResources, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
+import { networkUnavailableCondition, TAINT_NETWORK_UNAVAILABLE } from '@keelson/overlay';
 import type { NodeAgentConfig } from './config';
 
 const LEASE_RENEW_MS = 10_000;
 const STATUS_CHECK_MS = 10_000;
 const STATUS_REPORT_MS = 60_000;
+const POD_CIDR_POLL_MS = 500;
 
 export interface RegisteredNode {
   readonly podCIDR: string;
@@ -70,27 +79,26 @@ export async function registerNode(
   const machine = await machineFacts(docker, config);
   const nodeConfig = (podCIDR?: string): NodeConfig => ({ name: config.name, hostname: config.name, address, kubeletPort, kubeletHost: KUBELET_HOST, reserved: parseReserved(config.reserved), podCIDR });
   let current = (await api.get(path).catch((e) => ((e as { code?: number }).code === 404 ? undefined : Promise.reject(e)))) as NodeObject | undefined;
-  let podCIDR = current?.spec?.podCIDR;
+  const networkDown = () => networkUnavailableCondition({ ready: false, reason: 'the overlay is not set up yet' }, new Date());
   if (!current) {
-    // No allocator has run for a node that does not exist yet: take this node's own /24.
-    podCIDR = defaultPodCIDR(config.node);
-    current = (await api.create(objectPath('', 'v1', 'nodes', undefined), nodeObject(nodeConfig(podCIDR), machine, await nodeImagesFrom(docker), Date.now()))) as unknown as NodeObject;
-    log(`registered node ${config.name} (podCIDR ${podCIDR})`);
+    const node = nodeObject(nodeConfig(), machine, await nodeImagesFrom(docker), Date.now());
+    const registered = { ...node, spec: { ...node.spec, taints: [{ key: TAINT_NETWORK_UNAVAILABLE, effect: 'NoSchedule' }] }, status: { ...node.status, conditions: [...node.status.conditions, networkDown()] } };
+    current = (await api.create(objectPath('', 'v1', 'nodes', undefined), registered)) as unknown as NodeObject;
+    log(`registered node ${config.name}`);
   } else if (current.metadata?.annotations?.[KUBELET_HOST_ANNOTATION] !== KUBELET_HOST) {
     current = (await api.patch(path, { metadata: { annotations: { [KUBELET_HOST_ANNOTATION]: KUBELET_HOST } } })) as unknown as NodeObject;
   }
-  if (!podCIDR) {
-    podCIDR = defaultPodCIDR(config.node);
-    current = (await api.patch(path, { spec: { podCIDR, podCIDRs: [podCIDR] } })) as unknown as NodeObject;
-    log(`node ${config.name} had no podCIDR; set ${podCIDR}`);
-  }
+  // A Node registered before the overlay existed says nothing about its network: say it once.
+  let initialConditions = current.status?.conditions?.some((c) => c.type === 'NetworkUnavailable') ? [] : [networkDown()];
   const uid = (current as unknown as KubeObject).metadata.uid;
   let lastStatus: NodeObject['status'] | undefined;
   let lastReport = 0;
+  let podCIDR: string | undefined;
   const postStatus = async () => {
     const next = withExtendedResources(nodeStatus(nodeConfig(podCIDR), machine, await nodeImagesFrom(docker), Date.now(), lastStatus?.conditions ?? current?.status?.conditions ?? [], undefined, memoryPressure()), extended());
     if (lastStatus && !nodeStatusChanged(lastStatus, next) && Date.now() - lastReport < STATUS_REPORT_MS) return;
-    await api.patch(`${path}/status`, { status: next });
+    await api.patch(`${path}/status`, { status: { ...next, conditions: [...next.conditions, ...initialConditions] } }, { patchType: 'strategic' });
+    initialConditions = [];
     lastStatus = next;
     lastReport = Date.now();
   };
@@ -108,6 +116,12 @@ export async function registerNode(
   await renewLease();
   const loop = (f: () => Promise<void>, ms: number, what: string) => setInterval(() => void f().catch((e) => log(`${what} failed: ${(e as Error).message}`)), ms);
   const timers = [loop(renewLease, LEASE_RENEW_MS, 'lease renewal'), loop(postStatus, STATUS_CHECK_MS, 'node status')];
+  try {
+    podCIDR = await waitForPodCIDR(api, path, config, log);
+  } catch (e) {
+    timers.forEach(clearInterval);
+    throw e;
+  }
   return {
     podCIDR: podCIDR!,
     uid,
@@ -115,4 +129,26 @@ export async function registerNode(
     refresh: () => void postStatus().catch((e) => log(`node status failed: ${(e as Error).message}`)),
     stop: () => timers.forEach(clearInterval),
   };
+}
+
+/**
+ * spec.podCIDR once nodeipam has set it, as kubelet waits for it before it runs pods. With
+ * `--pod-cidr` (no allocator, e.g. a node on its own) the agent claims that /24 itself.
+ */
+async function waitForPodCIDR(api: ApiClient, path: string, config: NodeAgentConfig, log: (line: string) => void): Promise<string> {
+  for (let waited = 0; ; waited += POD_CIDR_POLL_MS) {
+    const node = (await api.get(path)) as unknown as NodeObject;
+    if (node.spec?.podCIDR) return node.spec.podCIDR;
+    if (config.podCIDR) {
+      // Conditional: if nodeipam (or a status post) got there first, the next look decides.
+      const claimed = await api.patch(path, { metadata: { resourceVersion: (node as unknown as KubeObject).metadata.resourceVersion }, spec: { podCIDR: config.podCIDR, podCIDRs: [config.podCIDR] } }).then(
+        () => true,
+        (e) => ((e as { code?: number }).code === 409 ? false : Promise.reject(e)),
+      );
+      if (claimed) log(`node ${config.name} claimed podCIDR ${config.podCIDR} (--pod-cidr)`);
+      continue;
+    }
+    if (waited % 10_000 === 0) log(`waiting for the controller-manager to give node ${config.name} a podCIDR`);
+    await new Promise((r) => setTimeout(r, POD_CIDR_POLL_MS));
+  }
 }

@@ -64,6 +64,10 @@ function initialStatus(r: ApiResource, obj: KubeObject): Record<string, unknown>
       return { phase: 'Pending' };
     case 'Service':
       return { loadBalancer: {} };
+    case 'Node':
+      // As Kubernetes' node strategy: a kubelet registers its Node with its status (conditions
+      // such as NetworkUnavailable=True must hold from the first moment the Node exists).
+      return (obj.status as Record<string, unknown> | undefined) ?? {};
     default:
       return {};
   }

@@ -66,6 +66,7 @@ export * as cronjob from './cronjob';
 export * as garbagecollector from './garbagecollector';
 export * as namespace from './namespace';
 export * as nodelifecycle from './nodelifecycle';
+export * as nodeipam from './nodeipam';
 export * as volume from './volume';
 export * as endpoints from './endpoints';
 export * as hpa from './hpa';

@@ -92,11 +92,14 @@ export async function ensureVtep(nodeNs: string | undefined, config: VtepConfig,
     await ip('link', 'add', device, 'address', mac, 'type', 'vxlan', 'id', String(VNI), 'local', config.localAddress, ...(config.underlayDevice ? ['dev', config.underlayDevice] : []), 'dstport', String(VXLAN_PORT), 'nolearning');
   }
   const mtu = config.mtu ?? DEFAULT_VTEP_MTU;
-  if (current?.mtu !== mtu) await ip('link', 'set', device, 'mtu', String(mtu));
-  for (const stale of current?.addresses ?? []) if (stale !== address) await ip('addr', 'del', stale, 'dev', device);
-  if (!current?.addresses.includes(address)) await ip('addr', 'replace', address, 'dev', device);
-  if (!current?.up) await ip('link', 'set', device, 'up');
-  return (await vtepStatus(nodeNs, device))!;
+  let changed = !current;
+  const change = (...args: string[]) => ((changed = true), ip(...args));
+  if (current?.mtu !== mtu) await change('link', 'set', device, 'mtu', String(mtu));
+  for (const stale of current?.addresses ?? []) if (stale !== address) await change('addr', 'del', stale, 'dev', device);
+  if (!current?.addresses.includes(address)) await change('addr', 'replace', address, 'dev', device);
+  if (!current?.up) await change('link', 'set', device, 'up');
+  // Read back only after a change: on a loaded node every `ip netns exec` costs real time.
+  return changed ? (await vtepStatus(nodeNs, device))! : current!;
 }
 
 /** Deletes flannel.1; its routes, neighbours and FDB entries go with it. Safe to call again. */
@@ -117,6 +120,8 @@ export async function readPeerState(nodeNs: string | undefined, device = VXLAN_D
 export interface PeerSync {
   /** The actions applied, in order; empty when the kernel already matched. */
   readonly applied: readonly PeerAction[];
+  /** What the kernel held before they were applied (so with none applied, what it holds now). */
+  readonly before: PeerState;
   /** The peers now programmed (the complete ones other than this node). */
   readonly peers: readonly Peer[];
 }
@@ -127,7 +132,8 @@ export interface PeerSync {
  */
 export async function reconcilePeers(nodeNs: string | undefined, self: { name: string; podCIDR?: string }, peers: readonly Partial<Peer>[], device = VXLAN_DEVICE): Promise<PeerSync> {
   const desired = programmablePeers(self, peers);
-  const actions = peerActions(await readPeerState(nodeNs, device), desired);
+  const before = await readPeerState(nodeNs, device);
+  const actions = peerActions(before, desired);
   const applied: PeerAction[] = [];
   for (const action of actions) {
     const [file, args] = peerActionCommand(action, device);
@@ -139,7 +145,7 @@ export async function reconcilePeers(nodeNs: string | undefined, self: { name: s
     }
     applied.push(action);
   }
-  return { applied, peers: desired };
+  return { applied, before, peers: desired };
 }
 
 export interface LinkCounters {

@@ -166,7 +166,13 @@ export class IptablesSyncer {
     const wanted = new Set(desired.jumps.map(savedJumpKey));
     const staleJumps = TABLES.flatMap((t) => [...current[t].builtin].filter((l) => this.prefixes.some((p) => l.includes(` -j ${p}`)) && !wanted.has(`${t} ${l}`)).map((l) => ({ table: t, line: l })));
     const text = renderFull(desired, { staleChains, missingJumps, staleJumps, listAll: await isNftBackend(backend) });
-    await applyIptables(this.nodeNs, text, backend);
+    // A failed transaction leaves the kernel as it was; the next sync starts from it in full.
+    try {
+      await applyIptables(this.nodeNs, text, backend);
+    } catch (e) {
+      this.applied = undefined;
+      throw e;
+    }
     this.applied = desired;
     return { mode: 'full', ms: performance.now() - start, bytes: text.length, reason };
   }
@@ -212,7 +218,13 @@ export class NftablesSyncer {
       }
     }
     const text = renderNftFull(desired);
-    await applyNftables(this.nodeNs, text);
+    // A failed transaction leaves the kernel as it was; the next sync starts from it in full.
+    try {
+      await applyNftables(this.nodeNs, text);
+    } catch (e) {
+      this.applied = undefined;
+      throw e;
+    }
     this.applied = desired;
     return { mode: 'full', ms: performance.now() - start, bytes: text.length, reason };
   }

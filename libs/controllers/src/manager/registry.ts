@@ -8,6 +8,7 @@ import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
 import { NodeLifecycleController } from './node-lifecycle';
+import { NodeIpamController } from './nodeipam';
 import { ReplicaSetController } from './replicaset';
 import type { ControllerShell, ShellContext } from './shell';
 import { StatefulSetController } from './statefulset';
@@ -27,6 +28,7 @@ export const CONTROLLERS = [
   { name: 'cronjob', create: ((ctx) => new CronJobController(ctx)) as Factory },
   { name: 'garbagecollector', create: ((ctx) => new GarbageCollector(ctx)) as Factory },
   { name: 'namespace', create: ((ctx) => new NamespaceController(ctx)) as Factory },
+  { name: 'nodeipam', create: ((ctx) => new NodeIpamController(ctx)) as Factory },
   { name: 'nodelifecycle', create: ((ctx) => new NodeLifecycleController(ctx)) as Factory },
   { name: 'persistentvolume-binder', create: ((ctx) => new PersistentVolumeController(ctx)) as Factory },
   { name: 'endpoints', create: ((ctx) => new EndpointsController(ctx)) as Factory },

@@ -55,7 +55,10 @@ export function renderNftIncremental(prev: NftRuleset, next: NftRuleset): string
     const before = prev.maps.get(name)?.elements;
     for (const [key, text] of m.elements) if (before?.get(key) !== text) lines.push(element(name, text));
   }
-  for (const name of prev.chains.keys()) if (!next.chains.has(name)) lines.push(`flush chain ${TABLE} ${name}`, `delete chain ${TABLE} ${name}`);
+  // Every removed chain is emptied before any is deleted: one may jump to another (external-… →
+  // service-… → endpoint-…), and a chain still referenced cannot go (EBUSY).
+  const removed = [...prev.chains.keys()].filter((name) => !next.chains.has(name));
+  lines.push(...removed.map((name) => `flush chain ${TABLE} ${name}`), ...removed.map((name) => `delete chain ${TABLE} ${name}`));
   for (const name of prev.sets.keys()) if (!next.sets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
   return lines.length ? lines.join('\n') + '\n' : '';
 }

@@ -114,9 +114,19 @@ describe('nftables incremental sync', () => {
     expect(lines(renderNftIncremental(withEndpoints(['10.244.1.2']), withEndpoints([])))).toEqual([
       `delete element ${T} service-ips { 10.96.0.50 . tcp . 80 }`,
       `add element ${T} no-endpoint-services { 10.96.0.50 . tcp . 80 comment "default/hostnames:default" : goto reject-chain }`,
-      `flush chain ${T} ${SVC}`, `delete chain ${T} ${SVC}`,
-      `flush chain ${T} ${EP('10.244.1.2')}`, `delete chain ${T} ${EP('10.244.1.2')}`,
+      `flush chain ${T} ${SVC}`, `flush chain ${T} ${EP('10.244.1.2')}`,
+      `delete chain ${T} ${SVC}`, `delete chain ${T} ${EP('10.244.1.2')}`,
     ]);
+  });
+
+  it('given a NodePort service removed, its external chain (which jumps to the service chain) is emptied before any chain is deleted', () => {
+    const before = serviceNftRules(servicePorts(stickyNodePort.services, stickyNodePort.endpoints), CONFIG);
+    const after = serviceNftRules([], CONFIG);
+    const out = lines(renderNftIncremental(before, after)).filter((l) => /^(flush|delete) chain/.test(l));
+    const firstDelete = out.findIndex((l) => l.startsWith('delete'));
+    expect(out.slice(0, firstDelete).every((l) => l.startsWith('flush'))).toBe(true);
+    expect(out.slice(firstDelete).every((l) => l.startsWith('delete'))).toBe(true);
+    expect(out.filter((l) => l.startsWith('delete')).map((l) => l.split(' ')[4].split('-')[0]).sort()).toEqual(['endpoint', 'endpoint', 'external', 'service']);
   });
 });
 
