@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { eventually, RealCluster } from './testing/real-cluster';
 
 // Cluster DNS end to end: real agents on nodes 15 and 16, the DNS app in the root namespace on
-// 172.31.0.254:53, and busybox pods asking it. Pods name 10.96.0.10 in their resolv.conf; that
-// address reaches the server only through the nodes' service rules, so here the pods ask
-// 172.31.0.254 directly, which is where those rules send 10.96.0.10.
+// 172.31.0.254:53, and busybox pods asking it — directly at 172.31.0.254, and as a pod does, at
+// 10.96.0.10 from its resolv.conf, which reaches the server through the nodes' service rules.
 const NODES = [15, 16];
 const FIXTURES = join(__dirname, '../../../k8s-fixtures');
 
@@ -77,6 +76,20 @@ describe('cluster DNS from inside pods', () => {
     const both = await exec('client', 'nslookup', 'nginx.default.svc.cluster.local', '172.31.0.254');
     expect(both.stdout).toContain(ips['web-0']);
     expect(both.stdout).toContain(ips['web-1']);
+  }, 90_000);
+
+  it('resolves short names through 10.96.0.10 and the search list, as a pod would', async () => {
+    const ip = (await cluster.json(['service', 'hostnames'])).spec.clusterIP as string;
+    const web0 = (await cluster.json(['pod', 'web-0'])).status.podIP as string;
+    // No server argument: busybox reads /etc/resolv.conf, so the query goes to the kube-dns
+    // Service's ClusterIP and through the node's service rules to the server.
+    const short = await eventually(() => exec('client', 'nslookup', 'hostnames'), (x) => x.stdout.includes(ip), 60_000);
+    expect(short.stdout).toMatch(/Server:\s+10\.96\.0\.10/);
+    expect(short.stdout).toContain(ip);
+    // busybox's nslookup searches only for names without a dot; ping resolves through the C
+    // library's resolver, which applies the search list under ndots:5 as any program's would.
+    const pod = await exec('client', 'ping', '-c', '1', '-W', '2', 'web-0.nginx');
+    expect(pod.stdout).toContain(`PING web-0.nginx (${web0})`);
   }, 90_000);
 
   it('answers NXDOMAIN for a name under cluster.local that does not exist', async () => {
