@@ -2,11 +2,12 @@
 // no allocator gave one, renew the Lease every 10 s, and post the status when it changes or
 // once a minute (the heartbeat in the Ready condition), as the kubelet's node status loop does.
 import { readFileSync, statfsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { arch, cpus, release, totalmem } from 'node:os';
 import type Docker from 'dockerode';
 import type { KubeObject } from '@keelson/apimachinery';
 import { objectPath, type ApiClient } from '@keelson/informer';
-import { defaultPodCIDR, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
+import { defaultPodCIDR, KUBELET_HOST_ANNOTATION, LOCAL_PATH_ROOT_ANNOTATION, leaseObject, localPathRoot, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
 import type { NodeAgentConfig } from './config';
 
 const LEASE_RENEW_MS = 10_000;
@@ -70,8 +71,11 @@ export async function registerNode(
     podCIDR = defaultPodCIDR(config.node);
     current = (await api.create(objectPath('', 'v1', 'nodes', undefined), nodeObject(nodeConfig(podCIDR), machine, await nodeImagesFrom(docker), Date.now()))) as unknown as NodeObject;
     log(`registered node ${config.name} (podCIDR ${podCIDR})`);
-  } else if (current.metadata?.annotations?.[KUBELET_HOST_ANNOTATION] !== KUBELET_HOST) {
-    current = (await api.patch(path, { metadata: { annotations: { [KUBELET_HOST_ANNOTATION]: KUBELET_HOST } } })) as unknown as NodeObject;
+  }
+  // Where the apiserver reaches this kubelet, and where local-path volumes of this node live.
+  const annotations = { [KUBELET_HOST_ANNOTATION]: KUBELET_HOST, [LOCAL_PATH_ROOT_ANNOTATION]: localPathRoot(resolve(config.stateDir)) };
+  if (Object.entries(annotations).some(([k, v]) => current!.metadata?.annotations?.[k] !== v)) {
+    current = (await api.patch(path, { metadata: { annotations } })) as unknown as NodeObject;
   }
   if (!podCIDR) {
     podCIDR = defaultPodCIDR(config.node);

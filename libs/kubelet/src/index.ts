@@ -52,3 +52,4 @@ export { VolumeHost, writeFilesIfChanged } from './volume-host';
 export type { VolumeSetUpResult } from './volume-host';
 export { EvictionManager, memoryAvailable, workingSet } from './eviction-manager';
 export type { EvictionDecision } from './eviction-manager';
+export { LOCAL_PATH_ROOT_ANNOTATION, localPathRoot, localPathToClean, withoutLocalPathFinalizer } from './local-path';
