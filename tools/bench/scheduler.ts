@@ -8,15 +8,13 @@
 //
 // nats-server and Postgres in a temp dir, the apiserver and the scheduler each in a child
 // process (so the scheduler's RSS and CPU can be read from /proc), all stopped at the end.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { EventLog, filterFor, type LogEntry } from '@keelson/eventlog';
-import { freePort, startNats, startPostgres } from '@keelson/local';
-import { ApiClient } from './http';
+import { filterFor, type EventLog, type LogEntry } from '@keelson/eventlog';
+import type { ApiClient } from './http';
 import { closedLoop, fmt, percentile } from './load';
+import { cleanup, cpuSeconds, memoryMb, onCleanup, sleep, startApiPlane, startChild, step, waitForLog, type Child } from './processes';
 
 const { values: flags } = parseArgs({
   options: { nodes: { type: 'string', default: '5000' }, pods: { type: 'string', default: '10000' }, clients: { type: 'string', default: '64' }, 'cpu-prof': { type: 'string' }, keep: { type: 'boolean', default: false } },
@@ -24,58 +22,7 @@ const { values: flags } = parseArgs({
 const NODES = Number(flags.nodes);
 const PODS = Number(flags.pods);
 const CLIENTS = Number(flags.clients);
-const ROOT = resolve(__dirname, '../..');
 const ZONES = 10;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const step = (what: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${what}`);
-
-const cleanups: [string, () => Promise<unknown>][] = [];
-async function cleanup(): Promise<void> {
-  while (cleanups.length) {
-    const [what, stop] = cleanups.pop()!;
-    await stop().catch((e) => console.error(`stopping ${what}:`, (e as Error).message));
-  }
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
-
-interface Child { pid: number; proc: ChildProcess; stop(): Promise<void> }
-
-function startChild(main: string, env: Record<string, string>, logFile: string, nodeFlags: string[] = []): Child {
-  const args = ['--pdeathsig', 'TERM', '--', process.execPath, ...nodeFlags, '-r', '@swc-node/register', main];
-  const proc = spawn('/usr/bin/setpriv', args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(logFile);
-  proc.stdout!.pipe(log);
-  proc.stderr!.pipe(log);
-  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
-  return {
-    pid: proc.pid!,
-    proc,
-    stop: async () => {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      proc.kill('SIGTERM');
-      const t = setTimeout(() => proc.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-}
-
-const readLog = (f: string) => {
-  try {
-    return readFileSync(f, 'utf8');
-  } catch {
-    return '';
-  }
-};
-const memoryMb = (pid: number) => {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kb = (f: string) => Number(new RegExp(`^${f}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
-};
-const cpuSeconds = (pid: number) => {
-  const f = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
-  return (Number(f[11]) + Number(f[12])) / 100;
-};
 
 function benchNode(i: number) {
   const name = `node-${i}`;
@@ -143,27 +90,7 @@ async function run(client: ApiClient, log: EventLog, sched: Child, workload: Wor
 }
 
 async function main(): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'keelson-bench-sched-'));
-  chmodSync(root, 0o711);
-  cleanups.push(['temp dir', async () => (flags.keep ? console.log(`kept ${root}`) : rmSync(root, { recursive: true, force: true }))]);
-  step('starting nats-server and Postgres');
-  const [nats, pg] = await Promise.all([
-    freePort().then((port) => startNats({ dataDir: join(root, 'nats'), port })),
-    freePort().then((port) => startPostgres({ dataDir: join(root, 'pg'), port, log: () => undefined })),
-  ]);
-  cleanups.push(['nats-server', () => nats.stop()], ['postgres', () => pg.stop()]);
-  step('starting the apiserver child (internal NATS API on)');
-  const port = await freePort();
-  const api = startChild('apps/apiserver/src/main.ts', { KEELSON_NATS_URL: nats.url, KEELSON_PG_URL: pg.url, KEELSON_API_HOST: '127.0.0.1', KEELSON_API_PORT: String(port), KEELSON_SECRET_KEY_FILE: join(root, 'secret.key'), KEELSON_INTERNAL_API: 'true' }, join(root, 'apiserver.log'));
-  cleanups.push(['apiserver', () => api.stop()]);
-  const client = new ApiClient(new URL(`http://127.0.0.1:${port}`), CLIENTS);
-  cleanups.push(['http agent', async () => client.close()]);
-  for (let t = Date.now(); ; await sleep(200)) {
-    if (await client.send('GET', '/api/v1/namespaces/default').then((r) => r.status === 200, () => false)) break;
-    if (Date.now() - t > 90_000) throw new Error(`apiserver not ready; see ${root}/apiserver.log`);
-  }
-  const log = await EventLog.connect({ servers: nats.url, name: 'bench-scheduler' });
-  cleanups.push(['log connection', () => log.close()]);
+  const { root, client, log, nats } = await startApiPlane('sched', CLIENTS, flags.keep);
 
   step(`creating ${NODES} nodes (1 in 5 tainted dedicated=special:NoSchedule, ${ZONES} zones)`);
   const nodes = await closedLoop(NODES, CLIENTS, 900, async (i) => {
@@ -177,10 +104,8 @@ async function main(): Promise<void> {
   step('starting the scheduler child');
   const prof = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags['cpu-prof'])}`] : [];
   const sched = startChild('apps/scheduler/src/main.ts', { KEELSON_NATS_URL: nats.url, KEELSON_SCHEDULER_ID: 'bench', KEELSON_SCHEDULER_LEASE_MS: '5000', KEELSON_SCHEDULER_RENEW_MS: '1000' }, join(root, 'scheduler.log'), prof);
-  cleanups.push(['scheduler', () => sched.stop()]);
-  for (let t = Date.now(); !readLog(join(root, 'scheduler.log')).includes('leading'); await sleep(200)) {
-    if (Date.now() - t > 120_000 || sched.proc.exitCode !== null) throw new Error(`scheduler did not start; see ${root}/scheduler.log`);
-  }
+  onCleanup('scheduler', () => sched.stop());
+  await waitForLog(sched, join(root, 'scheduler.log'), 'leading', 'scheduler');
   const idle = memoryMb(sched.pid);
 
   const results: RunResult[] = [];
