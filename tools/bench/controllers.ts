@@ -11,7 +11,9 @@
 //
 //   npm run bench:controllers -- [--nodes=100] [--replicas=1000] [--cpu-prof=<dir>] [--keep]
 //
-// The apiserver and the scheduler are children too; all write through the one log.
+// The apiserver and the scheduler are children too; all write through the one log. The
+// controller-manager starts through its boot.js (compiled once, no TypeScript toolchain resident),
+// as a deployment would run it.
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -98,7 +100,7 @@ async function main(): Promise<void> {
   const sched = startChild('apps/scheduler/src/main.ts', { KEELSON_NATS_URL: nats.url, KEELSON_SCHEDULER_ID: 'bench', KEELSON_SCHEDULER_LEASE_MS: '5000', KEELSON_SCHEDULER_RENEW_MS: '1000' }, join(root, 'scheduler.log'));
   onCleanup('scheduler', () => sched.stop());
   const prof = flags['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${resolve(flags['cpu-prof'])}`] : [];
-  const cm = startChild('apps/controller-manager/src/main.ts', { KEELSON_NATS_URL: nats.url, KEELSON_CONTROLLER_MANAGER_ID: 'bench', KEELSON_CONTROLLER_MANAGER_LEASE_MS: '5000', KEELSON_CONTROLLER_MANAGER_RENEW_MS: '1000' }, join(root, 'controller-manager.log'), prof);
+  const cm = startChild('apps/controller-manager/src/boot.js', { KEELSON_NATS_URL: nats.url, KEELSON_CONTROLLER_MANAGER_ID: 'bench', KEELSON_CONTROLLER_MANAGER_LEASE_MS: '5000', KEELSON_CONTROLLER_MANAGER_RENEW_MS: '1000' }, join(root, 'controller-manager.log'), prof);
   onCleanup('controller-manager', () => cm.stop());
   await waitForLog(sched, join(root, 'scheduler.log'), 'leading', 'scheduler');
   await waitForLog(cm, join(root, 'controller-manager.log'), 'leading', 'controller-manager');

@@ -26,9 +26,13 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void c
 
 export interface Child { pid: number; proc: ChildProcess; stop(): Promise<void> }
 
-/** `setpriv --pdeathsig` makes the kernel stop the child should the benchmark die without cleaning up. */
+/**
+ * `setpriv --pdeathsig` makes the kernel stop the child should the benchmark die without cleaning
+ * up. A `.ts` main runs under @swc-node/register; a `.js` one (an app's boot.js) loads itself.
+ */
 export function startChild(main: string, env: Record<string, string>, logFile: string, nodeFlags: string[] = []): Child {
-  const args = ['--pdeathsig', 'TERM', '--', process.execPath, ...nodeFlags, '-r', '@swc-node/register', main];
+  const register = main.endsWith('.ts') ? ['-r', '@swc-node/register'] : [];
+  const args = ['--pdeathsig', 'TERM', '--', process.execPath, ...nodeFlags, ...register, main];
   const proc = spawn('/usr/bin/setpriv', args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   proc.stdout!.pipe(log);
