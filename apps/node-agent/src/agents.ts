@@ -10,7 +10,7 @@ const ROOT = resolve(__dirname, '../../..');
 const MAIN = 'apps/node-agent/src/boot.js';
 /** A small young generation: the agent allocates little, and RSS is what a node pays for it. */
 const NODE_FLAGS = ['--max-semi-space-size=4'];
-const READY_TIMEOUT_MS = 60_000;
+const READY_TIMEOUT_MS = 120_000; // a loaded 2-core machine has taken over 60 s
 const STOP_TIMEOUT_MS = 15_000;
 
 export interface AgentProcessOptions {
@@ -41,7 +41,10 @@ export async function spawnNodeAgent(o: AgentProcessOptions): Promise<AgentProce
   const log = o.log ?? ((l: string) => console.log(l));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`node agent ${o.node} not ready within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // not left running (and making containers) behind a failed start
+      reject(new Error(`node agent ${o.node} not ready within ${READY_TIMEOUT_MS} ms`));
+    }, READY_TIMEOUT_MS);
     for (const stream of [child.stdout!, child.stderr!]) {
       createInterface({ input: stream }).on('line', (line) => {
         log(line);
