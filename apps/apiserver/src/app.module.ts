@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { StatusError } from '@keelson/apimachinery';
-import { Api, defaultContext, NamespaceCache, ObjectStore, resolveRequest, WatchCache } from '@keelson/apiserver';
+import { Api, defaultContext, InformerCache, NamespaceCache, ObjectStore, resolveRequest, WatchCache } from '@keelson/apiserver';
 import { EventLog, SecretBox } from '@keelson/eventlog';
 import { ObjectReader, openProjectionDb, Projector } from '@keelson/projection';
 import type { ApiServerConfig } from './config';
@@ -44,6 +44,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.api.metrics.stop();
     await this.store.namespaces?.stop();
+    await this.store.storageClasses?.stop();
     this.store.watchCache?.stop();
     await this.projector.stop();
     await this.log.close();
@@ -77,7 +78,8 @@ export class ApiServerModule {
             const store = new ObjectStore(log, new ObjectReader(db), projector, SecretBox.fromKeyFile(config.secretKeyFile));
             store.namespaces = new NamespaceCache(log);
             store.watchCache = new WatchCache(log);
-            await store.namespaces.start();
+            store.storageClasses = new InformerCache(log, 'storage.k8s.io', 'storageclasses');
+            await Promise.all([store.namespaces.start(), store.storageClasses.start()]);
             return store;
           },
         },

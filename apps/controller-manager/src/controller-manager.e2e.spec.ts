@@ -129,9 +129,13 @@ describe('the controller-manager, driven by kubectl', () => {
     expect(pods).toEqual([]);
   });
 
-  it('given a fresh cluster, then the default local-path StorageClass exists, so a claim with no class has one', async () => {
-    const classes = await eventually(() => ok(['get', 'storageclass']), (out) => out.includes('local-path'));
-    expect(classes).toMatch(/local-path \(default\)\s+keelson.io\/local-path\s+Delete\s+WaitForFirstConsumer/);
+  it('given a fresh cluster, then the default local-path StorageClass `standard` exists, so a claim with no class has one', async () => {
+    const classes = await eventually(() => ok(['get', 'storageclass']), (out) => out.includes('standard'));
+    expect(classes).toMatch(/standard \(default\)\s+keelson.io\/local-path\s+Delete\s+WaitForFirstConsumer/);
+    const claim = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'classless' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+    await ok(['create', '-f', '-'], JSON.stringify(claim));
+    expect(await ok(['get', 'pvc', 'classless', '-o', 'jsonpath={.spec.storageClassName}'])).toBe('standard');
+    await ok(['delete', 'pvc', 'classless']);
   });
 
   it('when a namespace with objects in it is deleted, then its contents go and then the namespace itself', async () => {

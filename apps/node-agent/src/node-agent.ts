@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import Docker from 'dockerode';
 import { EventLog } from '@keelson/eventlog';
 import { ApiClient, Informer } from '@keelson/informer';
-import { DeviceManager, EvictionManager, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
+import { DeviceManager, EvictionManager, localPathRoot, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
 import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
 import type { NodeAgentConfig } from './config';
 import { cniNetwork } from './cni-network';
@@ -20,6 +20,7 @@ import { registerNode, type RegisteredNode } from './node-registration';
 import { ApiPodApi } from './pod-api';
 import { watchContainerEvents } from './pleg';
 import { mountResourceMetrics } from './resource-metrics';
+import { startLocalPathCleaner } from './local-path-cleaner';
 
 const EVICTION_CHECK_MS = 10_000;
 
@@ -105,6 +106,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     devices.retain(pods.keys());
     // Sandboxes of pods that are gone (deleted while the agent was down) are torn down.
     for (const s of await runtime.listPodSandboxes({ node: config.name })) workers.enqueue(s.uid);
+
+    closers.push(await startLocalPathCleaner(eventLog, api, config.name, localPathRoot(stateDir), log));
 
     const stopEvents = watchContainerEvents(docker, config.name, (uid) => workers.enqueue(uid), log);
     closers.push(stopEvents);

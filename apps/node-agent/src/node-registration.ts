@@ -9,11 +9,12 @@
 // strategic merge patch, as kubelet does, so conditions merge by type and the overlay agent's
 // NetworkUnavailable is not overwritten by this loop's four.
 import { readFileSync, statfsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { arch, cpus, release, totalmem } from 'node:os';
 import type Docker from 'dockerode';
 import type { KubeObject } from '@keelson/apimachinery';
 import { objectPath, type ApiClient } from '@keelson/informer';
-import { withExtendedResources, KUBELET_HOST_ANNOTATION, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
+import { withExtendedResources, KUBELET_HOST_ANNOTATION, LOCAL_PATH_ROOT_ANNOTATION, localPathRoot, leaseObject, nodeObject, nodeStatus, nodeStatusChanged, NODE_LEASE_NAMESPACE, parseReserved, type MachineFacts, type NodeConfig, type NodeImage, type NodeObject } from '@keelson/kubelet';
 import { networkUnavailableCondition, TAINT_NETWORK_UNAVAILABLE } from '@keelson/overlay';
 import type { NodeAgentConfig } from './config';
 
@@ -85,8 +86,11 @@ export async function registerNode(
     const registered = { ...node, spec: { ...node.spec, taints: [{ key: TAINT_NETWORK_UNAVAILABLE, effect: 'NoSchedule' }] }, status: { ...node.status, conditions: [...node.status.conditions, networkDown()] } };
     current = (await api.create(objectPath('', 'v1', 'nodes', undefined), registered)) as unknown as NodeObject;
     log(`registered node ${config.name}`);
-  } else if (current.metadata?.annotations?.[KUBELET_HOST_ANNOTATION] !== KUBELET_HOST) {
-    current = (await api.patch(path, { metadata: { annotations: { [KUBELET_HOST_ANNOTATION]: KUBELET_HOST } } })) as unknown as NodeObject;
+  }
+  // Where the apiserver reaches this kubelet, and where local-path volumes of this node live.
+  const annotations = { [KUBELET_HOST_ANNOTATION]: KUBELET_HOST, [LOCAL_PATH_ROOT_ANNOTATION]: localPathRoot(resolve(config.stateDir)) };
+  if (Object.entries(annotations).some(([k, v]) => current!.metadata?.annotations?.[k] !== v)) {
+    current = (await api.patch(path, { metadata: { annotations } })) as unknown as NodeObject;
   }
   // A Node registered before the overlay existed says nothing about its network: say it once.
   let initialConditions = current.status?.conditions?.some((c) => c.type === 'NetworkUnavailable') ? [] : [networkDown()];

@@ -11,3 +11,4 @@ export type { LabelSelector } from './selector';
 export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from './names';
 export { admit } from './admit';
 export type { AdmitOptions } from './admit';
+export { ANN_IS_DEFAULT_CLASS, defaultStorageClass, withDefaultStorageClass } from './default-storage-class';

@@ -7,7 +7,7 @@ export { createHttpHandler, transportErrorStatus, type HttpOptions } from './htt
 export type { WatchEvent, WatchSink } from './handlers/watch';
 export type { DeleteOptions } from './handlers/delete';
 export type { PatchType } from './handlers/patch';
-export { NamespaceCache } from './namespace-cache';
+export { InformerCache, NamespaceCache } from './namespace-cache';
 export { createUpgradeHandler, locateAgent, containerFor, isNodeSubresource } from './http/proxy';
 export { WatchCache } from './watch-cache';
 export { MetricsServer, DEFAULT_METRIC_RESOLUTION_MS } from './metrics/metrics-server';

@@ -2,15 +2,15 @@ import type { KubeObject } from '@keelson/apimachinery';
 import type { EventLog } from '@keelson/eventlog';
 import { Informer } from '@keelson/informer';
 
-// The namespaces every create checks against, kept in memory from the log (as Kubernetes'
-// NamespaceLifecycle admission keeps an informer). A miss is not trusted — the namespace may
-// be seconds old — and falls back to a read of the log.
+// Objects admission reads on every create, kept in memory from the log (as Kubernetes'
+// admission plugins keep informers): namespaces for NamespaceLifecycle, StorageClasses for
+// DefaultStorageClass.
 
-export class NamespaceCache {
+export class InformerCache {
   private readonly informer: Informer;
 
-  constructor(log: EventLog) {
-    this.informer = new Informer(log, '', 'namespaces');
+  constructor(log: EventLog, group: string, plural: string) {
+    this.informer = new Informer(log, group, plural);
   }
 
   async start(): Promise<void> {
@@ -18,12 +18,22 @@ export class NamespaceCache {
     await this.informer.synced;
   }
 
-  /** The namespace if this cache has it; undefined means "ask the log". */
-  get(name: string): KubeObject | undefined {
-    return this.informer.get(name);
+  get(key: string): KubeObject | undefined {
+    return this.informer.get(key);
+  }
+
+  list(): KubeObject[] {
+    return this.informer.list();
   }
 
   stop(): Promise<void> {
     return this.informer.stop();
+  }
+}
+
+/** A miss is not trusted — the namespace may be seconds old — and falls back to a read of the log. */
+export class NamespaceCache extends InformerCache {
+  constructor(log: EventLog) {
+    super(log, '', 'namespaces');
   }
 }

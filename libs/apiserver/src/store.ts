@@ -3,7 +3,7 @@ import { EventLog, resourceToken, SecretBox, WrongLastSequence, type EventType, 
 import { ObjectReader, type ListQuery, type ListResult, type Projector } from '@keelson/projection';
 import type { ApiResource } from '@keelson/resources';
 import { Allocators } from './allocators';
-import type { NamespaceCache } from './namespace-cache';
+import type { InformerCache, NamespaceCache } from './namespace-cache';
 import type { WatchCache } from './watch-cache';
 
 // The storage the handlers see: writes go to the log (conditional on the object's current
@@ -35,6 +35,8 @@ export class ObjectStore {
   readonly allocators: Allocators;
   /** namespaces kept in memory for the lifecycle check on create; started by the app */
   namespaces?: NamespaceCache;
+  /** StorageClasses for the DefaultStorageClass admission of claims; started by the app */
+  storageClasses?: InformerCache;
   /** one log consumer per watched resource, shared by its watchers; set by the app */
   watchCache?: WatchCache;
 

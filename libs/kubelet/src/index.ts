@@ -57,3 +57,4 @@ export type { EvictionDecision } from './eviction-manager';
 export { formatResourceMetrics, cpuacctSeconds, procStatBusySeconds, cgroupWorkingSet } from './resource-metrics';
 export type { ContainerSample, NodeSample } from './resource-metrics';
 export * from './devices';
+export { LOCAL_PATH_ROOT_ANNOTATION, localPathRoot, localPathToClean, withoutLocalPathFinalizer } from './local-path';

@@ -26,6 +26,8 @@ export class RealCluster {
   readonly dir = mkdtempSync(join(tmpdir(), 'keelson-cluster-e2e-'));
   readonly kubeconfig = join(this.dir, 'kubeconfig');
   readonly agents = new Map<number, AgentProcess>();
+  /** every node number started, running or not: stop() cleans up after all of them */
+  private readonly nodes = new Set<number>();
   readonly agentLog: string[] = [];
   nats!: RunningSubstrate;
   api!: RunningApiServer;
@@ -58,6 +60,7 @@ export class RealCluster {
 
   /** Starts the agent of node `n` (again, after stopAgent/killAgent). */
   async addNode(n: number, extraArgs: readonly string[] = []): Promise<AgentProcess> {
+    this.nodes.add(n);
     const agent = await spawnNodeAgent({ node: n, natsUrl: this.nats.url, stateDir: join(this.dir, 'nodes', `keelson-node-${n}`), extraArgs, log: (l) => this.agentLog.push(l) });
     this.agents.set(n, agent);
     return agent;
@@ -79,7 +82,7 @@ export class RealCluster {
   async stop(): Promise<void> {
     // Deleting every namespace's pods first lets the agents tear down containers and CNI state.
     await this.kubectl(['delete', 'pods', '--all', '--all-namespaces', '--grace-period=0', '--force', '--wait=false']).catch(() => undefined);
-    const nodes = [...this.agents.keys()];
+    const nodes = [...this.nodes];
     await this.dns?.close();
     await Promise.all([...this.agents.values()].map((a) => a.stop()));
     await removeLeftoverContainers(nodes);

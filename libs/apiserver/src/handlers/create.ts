@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Errors, isKubeObject, type KubeObject } from '@keelson/apimachinery';
-import { apiVersionOf } from '@keelson/resources';
+import { withDefaultStorageClass } from '@keelson/admission';
+import { apiVersionOf, storageVersion, type ApiResource } from '@keelson/resources';
 import { toStorage } from '../conversion';
 import { admit } from '../admission';
 import type { RequestContext } from '../context';
@@ -9,6 +10,12 @@ import { foldStringData, generateNameSuffix, prepareForCreate } from '../strateg
 import { WrongLastSequence, type ObjectStore } from '../store';
 import { checkNamespace } from './namespaces';
 import { trackUpdate } from '../fields';
+
+/** Admission plugins that read other objects: DefaultStorageClass for claims. */
+function mutatingAdmission(store: ObjectStore, r: ApiResource, obj: KubeObject): KubeObject {
+  if (r.kind !== 'PersistentVolumeClaim' || !store.storageClasses) return obj;
+  return withDefaultStorageClass(obj, store.storageClasses.list());
+}
 
 /** POST: a new object. Its name must be unused — or last used by an object since deleted. */
 export async function create(store: ObjectStore, req: ResourceRequest, body: unknown, ctx: RequestContext, now = new Date()): Promise<KubeObject> {
@@ -26,7 +33,7 @@ export async function create(store: ObjectStore, req: ResourceRequest, body: unk
   if (generated) obj.metadata.name = `${obj.metadata.generateName}${generateNameSuffix()}`;
   // The uid is the server's, and comes first: a Job's selector is built from it during defaulting.
   obj.metadata.uid = randomUUID();
-  let prepared = prepareForCreate(r, admit(r, obj, undefined, ctx), now);
+  let prepared = prepareForCreate(r, mutatingAdmission(store, r, admit(r, obj, undefined, ctx)), now);
   if (!ctx.applied) prepared = trackUpdate(r, req.version, null, prepared, ctx, now);
   if (r.namespaced) await checkNamespace(store, prepared.metadata.namespace!);
   const ns = prepared.metadata.namespace;

@@ -2,6 +2,7 @@ import type { KubeObject } from '@keelson/apimachinery';
 import { RESOURCES, apiVersionOf } from '@keelson/resources';
 import { objectPath } from '@keelson/informer';
 import type { ControllerClient } from './client';
+import { EventSpamFilter } from './event-spam-filter';
 
 // core/v1 Events, as client-go's recorder writes them for a controller (`source.component` =
 // e.g. "replicaset-controller"): `kubectl describe` lists them under the object.
@@ -56,9 +57,13 @@ export function controllerEvent(e: EventArgs): KubeObject {
   } as KubeObject;
 }
 
-/** Writes Events for one controller; a failed Event write is logged, never fails the sync. */
+/**
+ * Writes Events for one controller; a failed Event write is logged, never fails the sync. Past
+ * the spam filter's burst, events about one object are dropped, as client-go's recorder does.
+ */
 export class EventRecorder {
   private n = 0;
+  private readonly spam = new EventSpamFilter();
 
   constructor(
     private readonly client: ControllerClient,
@@ -68,7 +73,9 @@ export class EventRecorder {
   ) {}
 
   async record(involved: InvolvedObject, eventType: 'Normal' | 'Warning', reason: string, message: string, cause?: number): Promise<void> {
-    const ev = controllerEvent({ involved, eventType, reason, message, component: this.component, nowMs: this.now(), n: this.n++ });
+    const nowMs = this.now();
+    if (!this.spam.allow(`${involved.kind}/${involved.namespace ?? ''}/${involved.name}/${involved.uid ?? ''}`, nowMs)) return;
+    const ev = controllerEvent({ involved, eventType, reason, message, component: this.component, nowMs, n: this.n++ });
     try {
       await this.client.create(objectPath('', 'v1', 'events', ev.metadata.namespace), ev, { cause });
     } catch (err) {

@@ -133,11 +133,12 @@ async function createPods(run: CreatePod[], ctx: ExecuteContext): Promise<Error 
   const results = await Promise.allSettled(run.map((a) => ctx.client.create(paths.pods(a.namespace), a.pod, { cause: ctx.cause, fieldManager: ctx.fieldManager })));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (ctx.podOwner) {
+    // Events are written in the background, as client-go's recorder does: the next batch does not wait on them.
     const o = ctx.podOwner;
     for (const r of results) {
-      if (r.status === 'fulfilled') await ctx.recorder.record(o, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`, ctx.cause);
+      if (r.status === 'fulfilled') void ctx.recorder.record(o, 'Normal', 'SuccessfulCreate', `Created pod: ${r.value.metadata.name}`, ctx.cause);
     }
-    if (failed.length) await ctx.recorder.record(o, 'Warning', 'FailedCreate', `Error creating: ${(failed[0].reason as Error).message}`, ctx.cause);
+    if (failed.length) void ctx.recorder.record(o, 'Warning', 'FailedCreate', `Error creating: ${(failed[0].reason as Error).message}`, ctx.cause);
   }
   if (failed.length) ctx.onCreatesMissed?.(failed.length);
   return failed.length ? (failed[0].reason as Error) : undefined;

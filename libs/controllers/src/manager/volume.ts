@@ -11,9 +11,7 @@ import { causeOf, ControllerShell, type ShellContext } from './shell';
 // The PersistentVolume binder and local-path provisioner: one pure pass over all claims,
 // volumes, classes and nodes, so the queue holds a single key that every change of those
 // re-queues (with its seq). At leadership the default StorageClass is created if absent.
-//
-// Not done here: removing a deleted volume's directory on its node needs the node agent (k3s
-// runs a helper pod); the shell logs it and goes on to delete the PV object.
+// A provisioned volume's directory is removed by the node agent holding it (the PV's finalizer).
 
 const ALL = 'storage';
 
@@ -82,9 +80,6 @@ export class PersistentVolumeController extends ControllerShell {
         return;
       case 'deleteVolume':
         await this.client.delete(paths.pvs(a.key.name), { preconditions: { uid: a.key.uid } }, w).catch(ignoreNotFound);
-        return;
-      case 'deleteVolumeDirectory':
-        this.ctx.warn(`${this.component}: TODO remove ${a.path} on node ${a.nodeName} (volume ${a.volumeName}) — needs the node agent`);
         return;
       case 'recordEvent':
         await this.recorder.record({ kind: a.kind, namespace: a.key.namespace, name: a.key.name, uid: a.key.uid }, a.eventType, a.reason, a.message, cause);

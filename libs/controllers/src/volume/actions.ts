@@ -12,11 +12,6 @@ export type VolumeAction =
   | { readonly type: 'updateVolumeStatus'; readonly key: ObjectKey; readonly status: NonNullable<PersistentVolume['status']> }
   | { readonly type: 'createVolume'; readonly volume: PersistentVolume }
   | { readonly type: 'deleteVolume'; readonly key: ObjectKey }
-  /**
-   * Remove a provisioned volume's directory on its node (k3s runs a helper pod for this; here the
-   * node agent or a helper pod). The shell sends the following deleteVolume only once it succeeded.
-   */
-  | { readonly type: 'deleteVolumeDirectory'; readonly volumeName: string; readonly nodeName: string; readonly path: string }
   | { readonly type: 'recordEvent'; readonly key: ObjectKey; readonly kind: 'PersistentVolumeClaim' | 'PersistentVolume'; readonly eventType: 'Normal' | 'Warning'; readonly reason: string; readonly message: string };
 
 export function volumeActionType(a: VolumeAction): VolumeAction['type'] {
@@ -27,7 +22,6 @@ export function volumeActionType(a: VolumeAction): VolumeAction['type'] {
     case 'updateVolumeStatus':
     case 'createVolume':
     case 'deleteVolume':
-    case 'deleteVolumeDirectory':
     case 'recordEvent':
       return a.type;
     default: {

@@ -1,19 +1,22 @@
 // The built-in local-path provisioner (the k3s idea): a claim handed to `keelson.io/local-path`
-// gets a PersistentVolume that is a directory on one node, `/var/lib/keelson/storage/<pv-name>`,
-// of type hostPath (DirectoryOrCreate: the node agent creates it at first mount) with a required
-// node affinity for that node, so the scheduler puts every consumer there.
+// gets a PersistentVolume that is a directory on one node, `<root>/<pv-name>` where root is the
+// node's `keelson.io/local-path-root` annotation (its agent's state directory) or
+// /var/lib/keelson/storage, of type hostPath (DirectoryOrCreate: the node agent creates it at
+// first mount) with a required node affinity for that node, so the scheduler puts every
+// consumer there.
 //
 //   WaitForFirstConsumer  provision only once the scheduler has written the pod's node into the
 //                         claim's `volume.kubernetes.io/selected-node` annotation
 //   Immediate             provision at once on the Ready node holding the fewest local-path volumes
 //
-// When a provisioned volume is Released with reclaim policy Delete, its directory is removed
-// on its node, then the PersistentVolume object.
+// When a provisioned volume is Released with reclaim policy Delete, the PV object is deleted;
+// its finalizer keeps it until the node agent holding the directory has removed it (k3s runs a
+// helper pod on the node for this). A volume whose node is gone has nothing left to clean.
 
 import { KubeObject } from '@keelson/apimachinery';
 import { keyOf } from '../common/actions';
 import { VolumeAction } from './actions';
-import { LOCAL_PATH_PROVISIONER, LOCAL_PATH_ROOT } from './storage-class';
+import { ANN_LOCAL_PATH_ROOT, LOCAL_PATH_FINALIZER, LOCAL_PATH_PROVISIONER, LOCAL_PATH_ROOT } from './storage-class';
 import { ANN_PROVISIONED_BY, ANN_SELECTED_NODE, ANN_STORAGE_PROVISIONER, claimClass, PersistentVolume, PersistentVolumeClaim, StorageState } from './types';
 
 const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -48,7 +51,7 @@ export function provisionClaim(claim: PersistentVolumeClaim, state: StorageState
   const volume: PersistentVolume = {
     apiVersion: 'v1',
     kind: 'PersistentVolume',
-    metadata: { name, annotations: { [ANN_PROVISIONED_BY]: LOCAL_PATH_PROVISIONER } },
+    metadata: { name, annotations: { [ANN_PROVISIONED_BY]: LOCAL_PATH_PROVISIONER }, finalizers: [LOCAL_PATH_FINALIZER] },
     spec: {
       capacity: { storage: claim.spec.resources?.requests?.storage ?? '0' },
       accessModes: modes,
@@ -58,7 +61,7 @@ export function provisionClaim(claim: PersistentVolumeClaim, state: StorageState
       ...(cls.mountOptions ? { mountOptions: cls.mountOptions } : {}),
       // Pre-bound: the binder matches it to this claim first.
       claimRef: { kind: 'PersistentVolumeClaim', apiVersion: 'v1', namespace: claim.metadata.namespace, name: claim.metadata.name, uid: claim.metadata.uid, resourceVersion: claim.metadata.resourceVersion },
-      hostPath: { path: `${LOCAL_PATH_ROOT}/${name}`, type: 'DirectoryOrCreate' },
+      hostPath: { path: `${node.metadata.annotations?.[ANN_LOCAL_PATH_ROOT] ?? LOCAL_PATH_ROOT}/${name}`, type: 'DirectoryOrCreate' },
       nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [node.metadata.labels?.[HOSTNAME_LABEL] ?? nodeName] }] }] } },
     },
   };
@@ -68,17 +71,20 @@ export function provisionClaim(claim: PersistentVolumeClaim, state: StorageState
   ];
 }
 
-/** A Released local-path volume with reclaim policy Delete: remove the directory, then the object. */
+/**
+ * A Released local-path volume with reclaim policy Delete is deleted; its node agent removes the
+ * directory and the finalizer. If the node is gone, so is the directory's keeper: drop the finalizer.
+ */
 export function deleteProvisionedVolume(volume: PersistentVolume, state: StorageState): VolumeAction[] {
   if (volume.metadata.annotations?.[ANN_PROVISIONED_BY] !== LOCAL_PATH_PROVISIONER) return [];
-  if (volume.metadata.deletionTimestamp || volume.status?.phase !== 'Released' || volume.spec.persistentVolumeReclaimPolicy !== 'Delete') return [];
-  const path = volume.spec.hostPath?.path ?? volume.spec.local?.path;
-  const nodeName = nodeOfVolume(volume, state);
-  if (!path || !nodeName) return [{ type: 'deleteVolume', key: keyOf(volume) }]; // nothing on disk we can reach
-  return [
-    { type: 'deleteVolumeDirectory', volumeName: volume.metadata.name ?? '', nodeName, path },
-    { type: 'deleteVolume', key: keyOf(volume) },
-  ];
+  const finalizers = volume.metadata.finalizers ?? [];
+  if (volume.metadata.deletionTimestamp) {
+    const nodeName = nodeOfVolume(volume, state);
+    if (!finalizers.includes(LOCAL_PATH_FINALIZER) || (nodeName && state.nodes.some((n) => n.metadata.name === nodeName))) return [];
+    return [{ type: 'updateVolume', key: keyOf(volume), volume: { ...volume, metadata: { ...volume.metadata, finalizers: finalizers.filter((f) => f !== LOCAL_PATH_FINALIZER) } } }];
+  }
+  if (volume.status?.phase !== 'Released' || volume.spec.persistentVolumeReclaimPolicy !== 'Delete') return [];
+  return [{ type: 'deleteVolume', key: keyOf(volume) }];
 }
 
 /** The node a local-path volume lives on, from its node affinity (hostname label value → node). */

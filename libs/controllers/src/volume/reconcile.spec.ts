@@ -31,7 +31,7 @@ const bound = (c: string, v: string, extra: Parameters<typeof volume>[1] = {}) =
   claim: { ...claim(c, { volumeName: v, annotations: { 'pv.kubernetes.io/bind-completed': 'yes', 'pv.kubernetes.io/bound-by-controller': 'yes' } }), status: { phase: 'Bound' as const, accessModes: ['ReadWriteOnce' as const], capacity: { storage: extra.size ?? '1Gi' } } },
   volume: volume(v, { claimRef: refTo(c), phase: 'Bound', annotations: { 'pv.kubernetes.io/bound-by-controller': 'yes' }, ...extra }),
 });
-const summary = (actions: VolumeAction[]) => actions.map((a) => (a.type === 'recordEvent' ? `event ${a.reason}` : a.type === 'createVolume' ? `createVolume ${a.volume.metadata.name}` : a.type === 'deleteVolumeDirectory' ? `deleteVolumeDirectory ${a.nodeName}:${a.path}` : `${a.type} ${a.key.name}`));
+const summary = (actions: VolumeAction[]) => actions.map((a) => (a.type === 'recordEvent' ? `event ${a.reason}` : a.type === 'createVolume' ? `createVolume ${a.volume.metadata.name}` : `${a.type} ${a.key.name}`));
 
 describe('PersistentVolume binder', () => {
   it('nothing to do: a bound pair and an available volume', () => {
@@ -102,40 +102,41 @@ describe('PersistentVolume binder', () => {
 describe('local-path dynamic provisioning', () => {
   const cls = DEFAULT_STORAGE_CLASS;
   const immediate: StorageClass = { ...cls, metadata: { name: 'now' }, volumeBindingMode: 'Immediate' };
-  const handed = (extra: Record<string, string> = {}, className = 'local-path') => claim('data', { cls: className, phase: 'Pending', annotations: { 'volume.kubernetes.io/storage-provisioner': 'keelson.io/local-path', 'volume.beta.kubernetes.io/storage-provisioner': 'keelson.io/local-path', ...extra } });
+  const handed = (extra: Record<string, string> = {}, className = 'standard') => claim('data', { cls: className, phase: 'Pending', annotations: { 'volume.kubernetes.io/storage-provisioner': 'keelson.io/local-path', 'volume.beta.kubernetes.io/storage-provisioner': 'keelson.io/local-path', ...extra } });
 
   it('gives a claim without a class the default class', () => {
     const actions = reconcileStorage(state({ claims: [claim('data', { cls: null })], classes: [cls] }));
-    expect(actions).toEqual([{ type: 'updateClaim', key: { namespace: 'default', name: 'data', uid: 'uid-data' }, claim: expect.objectContaining({ spec: expect.objectContaining({ storageClassName: 'local-path' }) }) }]);
+    expect(actions).toEqual([{ type: 'updateClaim', key: { namespace: 'default', name: 'data', uid: 'uid-data' }, claim: expect.objectContaining({ spec: expect.objectContaining({ storageClassName: 'standard' }) }) }]);
   });
 
   it('WaitForFirstConsumer: waits for the scheduler to select a node', () => {
-    expect(summary(reconcileStorage(state({ claims: [claim('data', { cls: 'local-path' })], classes: [cls] })))).toEqual(['updateClaimStatus data', 'event WaitForFirstConsumer']);
-    expect(reconcileStorage(state({ claims: [claim('data', { cls: 'local-path', phase: 'Pending' })], classes: [cls] }))).toEqual([]);
+    expect(summary(reconcileStorage(state({ claims: [claim('data', { cls: 'standard' })], classes: [cls] })))).toEqual(['updateClaimStatus data', 'event WaitForFirstConsumer']);
+    expect(reconcileStorage(state({ claims: [claim('data', { cls: 'standard', phase: 'Pending' })], classes: [cls] }))).toEqual([]);
   });
 
   it('once a node is selected, hands the claim to the provisioner, which creates a directory volume on that node', () => {
     const selected = { 'volume.kubernetes.io/selected-node': 'n2' };
-    const first = reconcileStorage(state({ claims: [claim('data', { cls: 'local-path', phase: 'Pending', annotations: selected })], classes: [cls], nodes: [node('n1'), node('n2')] }));
+    const n2 = { ...node('n2'), metadata: { ...node('n2').metadata, annotations: { 'keelson.io/local-path-root': '/srv/n2/storage' } } };
+    const first = reconcileStorage(state({ claims: [claim('data', { cls: 'standard', phase: 'Pending', annotations: selected })], classes: [cls], nodes: [node('n1'), n2] }));
     expect(summary(first)).toEqual(['updateClaim data', 'event ExternalProvisioning']);
 
-    const second = reconcileStorage(state({ claims: [handed(selected)], classes: [cls], nodes: [node('n1'), node('n2')] }));
+    const second = reconcileStorage(state({ claims: [handed(selected)], classes: [cls], nodes: [node('n1'), n2] }));
     expect(summary(second)).toEqual(['createVolume pvc-uid-data', 'event ProvisioningSucceeded']);
     const created = second[0].type === 'createVolume' ? second[0].volume : undefined;
     expect(created).toMatchObject({
-      metadata: { name: 'pvc-uid-data', annotations: { 'pv.kubernetes.io/provisioned-by': 'keelson.io/local-path' } },
+      metadata: { name: 'pvc-uid-data', annotations: { 'pv.kubernetes.io/provisioned-by': 'keelson.io/local-path' }, finalizers: ['keelson.io/local-path-cleanup'] },
       spec: {
         capacity: { storage: '1Gi' },
-        storageClassName: 'local-path',
+        storageClassName: 'standard',
         persistentVolumeReclaimPolicy: 'Delete',
         claimRef: refTo('data'),
-        hostPath: { path: '/var/lib/keelson/storage/pvc-uid-data', type: 'DirectoryOrCreate' },
+        hostPath: { path: '/srv/n2/storage/pvc-uid-data', type: 'DirectoryOrCreate' },
         nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n2'] }] }] } },
       },
     });
 
     // then the binder binds the claim to the volume made for it
-    const third = reconcileStorage(state({ claims: [handed(selected)], volumes: [{ ...created!, status: undefined }], classes: [cls], nodes: [node('n1'), node('n2')] }));
+    const third = reconcileStorage(state({ claims: [handed(selected)], volumes: [{ ...created!, status: undefined }], classes: [cls], nodes: [node('n1'), n2] }));
     expect(summary(third)).toEqual(['updateVolumeStatus pvc-uid-data', 'updateClaim data', 'updateClaimStatus data']);
   });
 
@@ -149,10 +150,24 @@ describe('local-path dynamic provisioning', () => {
     expect(summary(reconcileStorage(state({ claims: [c], classes: [immediate] })))).toEqual(['event ProvisioningFailed']);
   });
 
-  it('removes the directory of a released Delete volume on its node, then the volume', () => {
-    const v = volume('pvc-x', { reclaim: 'Delete', phase: 'Released', claimRef: refTo('gone'), cls: 'local-path', annotations: { 'pv.kubernetes.io/provisioned-by': 'keelson.io/local-path' } });
-    v.spec.hostPath = { path: '/var/lib/keelson/storage/pvc-x', type: 'DirectoryOrCreate' };
-    v.spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n1'] }] }] } };
-    expect(summary(reconcileStorage(state({ volumes: [v] })))).toEqual(['deleteVolumeDirectory n1:/var/lib/keelson/storage/pvc-x', 'deleteVolume pvc-x']);
+  describe('a released Delete volume', () => {
+    const released = (extra: { deleting?: boolean; node?: string } = {}): PersistentVolume => {
+      const v = volume('pvc-x', { reclaim: 'Delete', phase: 'Released', claimRef: refTo('gone'), cls: 'standard', annotations: { 'pv.kubernetes.io/provisioned-by': 'keelson.io/local-path' } });
+      v.metadata.finalizers = ['keelson.io/local-path-cleanup'];
+      if (extra.deleting) v.metadata.deletionTimestamp = '2025-01-01T00:00:00Z';
+      v.spec.hostPath = { path: '/var/lib/keelson/storage/pvc-x', type: 'DirectoryOrCreate' };
+      v.spec.nodeAffinity = { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [extra.node ?? 'n1'] }] }] } };
+      return v;
+    };
+    it('is deleted, its finalizer left for the node agent that removes the directory', () => {
+      expect(summary(reconcileStorage(state({ volumes: [released()] })))).toEqual(['deleteVolume pvc-x']);
+    });
+    it('nothing to do while its node agent cleans up', () => {
+      expect(reconcileStorage(state({ volumes: [released({ deleting: true })] }))).toEqual([]);
+    });
+    it('loses its finalizer when its node is gone, as nothing is left to clean', () => {
+      const actions = reconcileStorage(state({ volumes: [released({ deleting: true, node: 'gone-node' })] }));
+      expect(actions).toEqual([{ type: 'updateVolume', key: expect.objectContaining({ name: 'pvc-x' }), volume: expect.objectContaining({ metadata: expect.objectContaining({ finalizers: [] }) }) }]);
+    });
   });
 });

@@ -11,6 +11,7 @@ import { podPath, type SchedulerClient } from './client';
 import { FailureRecorder, preemptionFailureMessage } from './failure';
 import { InformerPath } from './informer-path';
 import { bindingOf } from './records';
+import { claimsToSelectNode } from '../plugins/filter/volume-binding';
 
 // The scheduling path (schedule_one.go): pop the next pod, snapshot the cache, run the cycle,
 // assume the pod on the chosen node, and bind in the background — many binds in flight, so
@@ -148,18 +149,24 @@ export class Scheduler {
       return;
     }
     if (result.node === null) return this.unschedulable(qp, result.diagnosis, snapshot, profile);
+    const claims = claimsToSelectNode(snapshot, pod, result.node);
     this.cache.assumePod(pod, result.node);
     this.informers.nominated.delete(pod.key);
-    const bind = this.bind(qp, result.node);
+    const bind = this.bind(qp, result.node, claims);
     this.pendingBinds.add(bind);
     void bind.finally(() => this.pendingBinds.delete(bind));
   }
 
-  private async bind(qp: QueuedPodInfo, node: string): Promise<void> {
+  private async bind(qp: QueuedPodInfo, node: string, claims: readonly KubeObject[] = []): Promise<void> {
     const pod = qp.podInfo;
+    const cause = this.informers.creationSeq(pod.key);
     this.bindsInFlight++;
     try {
-      await this.opts.client.create(podPath(pod.namespace, pod.pod.metadata.name, 'binding'), bindingOf(pod.pod, node), { cause: this.informers.creationSeq(pod.key) });
+      // PreBind: WaitForFirstConsumer claims learn their node, so their volumes are made there.
+      for (const pvc of claims) {
+        await this.opts.client.patch(`/api/v1/namespaces/${pvc.metadata.namespace}/persistentvolumeclaims/${pvc.metadata.name}`, { metadata: { annotations: { 'volume.kubernetes.io/selected-node': node } } }, { cause });
+      }
+      await this.opts.client.create(podPath(pod.namespace, pod.pod.metadata.name, 'binding'), bindingOf(pod.pod, node), { cause });
       this.cache.finishBinding(pod.key);
       this.queue.done(pod.key);
       this.recorder.forget(pod.key);

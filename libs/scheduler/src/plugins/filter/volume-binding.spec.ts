@@ -1,5 +1,5 @@
 import type { KubeObject } from '@keelson/apimachinery';
-import { VolumeBinding } from './volume-binding';
+import { claimsToSelectNode, VolumeBinding } from './volume-binding';
 import { nodeOf, podOf, snapshotOf, verdicts, type SnapshotExtras } from './testing';
 
 const CONFLICT = 'UnschedulableAndUnresolvable: node(s) had volume node affinity conflict';
@@ -67,5 +67,17 @@ describe('VolumeBinding filter', () => {
 
   it('given a pod without claims, then PreFilter skips', () => {
     expect(VolumeBinding.preFilter({ state: new Map(), snapshot: snapshotOf(nodes()) }, podOf('p', { volumes: [{ name: 'tmp', emptyDir: {} }] }))).toEqual({ code: 'Skip' });
+  });
+
+  describe('PreBind: the node for WaitForFirstConsumer claims', () => {
+    const snapshot = (...claims: KubeObject[]) => snapshotOf(nodes(), { storageClasses: classes, pvcs: claims, pvs: [pv('pv1', {}, 'Bound')] });
+    const names = (claims: KubeObject[]) => claims.map((c) => c.metadata.name);
+    it('given an unbound local-path claim, then it is annotated with the chosen node', () => {
+      expect(names(claimsToSelectNode(snapshot(pvc('data', { storageClassName: 'standard' })), using('data'), 'n2'))).toEqual(['data']);
+    });
+    it('given a bound claim, or one already annotated with the chosen node, then nothing to do', () => {
+      const annotated = pvc('data', { storageClassName: 'standard' }, { annotations: { 'volume.kubernetes.io/selected-node': 'n2' } });
+      expect(claimsToSelectNode(snapshot(annotated, bound('www', 'pv1')), using('data', 'www'), 'n2')).toEqual([]);
+    });
   });
 });

@@ -168,3 +168,14 @@ export const VolumeBinding = {
     return reasons.length ? unresolvable(...reasons) : success;
   },
 } satisfies FilterPlugin;
+
+/**
+ * PreBind, reduced (Kubernetes' BindPodVolumes): the pod's unbound WaitForFirstConsumer claims
+ * get `volume.kubernetes.io/selected-node` = the chosen node, so the PV controller binds a fitting
+ * volume there or has one provisioned there. The pod is bound without waiting for that; its
+ * kubelet retries the mount until the claim is bound.
+ */
+export function claimsToSelectNode(snapshot: Snapshot, pod: PodInfo, node: string): KubeObject[] {
+  const s = computeState(snapshot, pod);
+  return (s?.delayed ?? []).filter((pvc) => pvc.metadata.annotations?.['volume.kubernetes.io/selected-node'] !== node);
+}
