@@ -53,7 +53,7 @@ export async function startProxyAgent(o: ProxyAgentOptions): Promise<ProxyAgent>
   const iptables = new IptablesSyncer(o.nodeNs, o.mode === 'iptables' ? ['KUBE-', 'KEELSON-'] : ['KEELSON-']);
   const nftables = o.mode === 'nftables' ? new NftablesSyncer(o.nodeNs) : undefined;
 
-  const sync = async () => {
+  const sync = async (verify: boolean) => {
     const ports = servicePorts(informers.services.list() as Service[], informers.endpoints.list() as Endpoints[]);
     const policies = networkPolicyRules({
       policies: informers.policies.list() as NetworkPolicy[],
@@ -62,10 +62,10 @@ export async function startProxyAgent(o: ProxyAgentOptions): Promise<ProxyAgent>
       nodeName: o.nodeName,
     });
     if (nftables) {
-      await nftables.sync(serviceNftRules(ports, PROXY_CONFIG));
-      await iptables.sync(policies);
+      await nftables.sync(serviceNftRules(ports, PROXY_CONFIG), { verify });
+      await iptables.sync(policies, { verify });
     } else {
-      const result = await iptables.sync(mergeRulesets(serviceRules(ports, PROXY_CONFIG), policies));
+      const result = await iptables.sync(mergeRulesets(serviceRules(ports, PROXY_CONFIG), policies), { verify });
       if (result.mode === 'full') o.log(`proxy: full iptables sync, ${ports.length} service ports, ${Math.round(result.ms)} ms`);
     }
   };

@@ -10,9 +10,10 @@
 //     built-in chains, nftables mode flushes and refills its base chains. When they are gone
 //     (a flushed table, a deleted table) the transaction fails and the syncer falls back to a
 //     full sync at once;
-//   - every `verifyEvery`-th sync reads the table back and compares chain names and rule
-//     counts, which finds what the canary cannot (a flushed KUBE-SVC chain). A rule edited in
-//     place is only repaired by the periodic full sync (`fullEvery`).
+//   - every `verifyEvery`-th sync, and every sync called with `verify` (the agent's periodic
+//     one), reads the table back and compares chain names and rule counts, which finds what
+//     the canary cannot (a flushed KUBE-SVC chain). A rule edited in place is only repaired by
+//     the periodic full sync (`fullEvery`).
 
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -109,6 +110,11 @@ export interface SyncResult {
   readonly reason?: 'first' | 'periodic' | 'drift' | 'failed';
 }
 
+/** Per call: `verify` reads the kernel's rules back before an incremental sync (drift check now). */
+export interface SyncCallOptions {
+  readonly verify?: boolean;
+}
+
 export interface SyncOptions {
   /** Every n-th sync is a full one (0 or absent: only when needed). */
   readonly fullEvery?: number;
@@ -138,7 +144,7 @@ export class IptablesSyncer {
   ) {}
 
   /** Brings the namespace to `desired`: incrementally when nothing drifted, else in full. */
-  async sync(desired: IptablesRuleset): Promise<SyncResult> {
+  async sync(desired: IptablesRuleset, opts: SyncCallOptions = {}): Promise<SyncResult> {
     const start = performance.now();
     const n = this.syncs++;
     const checking = this.options.checkDrift !== false;
@@ -147,7 +153,7 @@ export class IptablesSyncer {
     let reason: SyncResult['reason'] = 'first';
     if (this.applied && nth(n, this.options.fullEvery)) reason = 'periodic';
     else if (this.applied) {
-      if (checking && nth(n, this.options.verifyEvery ?? DEFAULT_VERIFY_EVERY)) save = parseSave(await iptablesSave(this.nodeNs, backend), this.prefixes);
+      if (checking && (opts.verify || nth(n, this.options.verifyEvery ?? DEFAULT_VERIFY_EVERY))) save = parseSave(await iptablesSave(this.nodeNs, backend), this.prefixes);
       reason = 'drift';
       if (!save || !this.drifted(save, this.applied)) {
         const text = renderIncremental(this.applied, desired);
@@ -199,7 +205,7 @@ export class NftablesSyncer {
   private syncs = 0;
   constructor(readonly nodeNs: string | undefined, readonly options: SyncOptions = {}) {}
 
-  async sync(desired: NftRuleset): Promise<SyncResult> {
+  async sync(desired: NftRuleset, opts: SyncCallOptions = {}): Promise<SyncResult> {
     const start = performance.now();
     const n = this.syncs++;
     const checking = this.options.checkDrift !== false;
@@ -207,7 +213,7 @@ export class NftablesSyncer {
     if (this.applied && nth(n, this.options.fullEvery)) reason = 'periodic';
     else if (this.applied) {
       reason = 'drift';
-      if (!(checking && nth(n, this.options.verifyEvery ?? DEFAULT_VERIFY_EVERY) && (await this.drifted(this.applied)))) {
+      if (!(checking && (opts.verify || nth(n, this.options.verifyEvery ?? DEFAULT_VERIFY_EVERY)) && (await this.drifted(this.applied)))) {
         const text = renderNftIncremental(this.applied, desired);
         const canary = checking ? renderNftCanary(this.applied, desired) : '';
         reason = 'failed';
@@ -261,19 +267,25 @@ export async function removeProxyRules(nodeNs: string | undefined, prefixes: rea
  * The reconcile loop: sync now, then every `periodMs` (repairing drift), and at once when
  * `trigger()` is called (an Endpoints or Service change). Returns a stop function.
  */
-export function syncLoop(sync: () => Promise<unknown>, periodMs: number, onError: (err: unknown) => void = () => undefined): { trigger: () => void; stop: () => Promise<void> } {
+export function syncLoop(sync: (periodic: boolean) => Promise<unknown>, periodMs: number, onError: (err: unknown) => void = () => undefined): { trigger: () => void; stop: () => Promise<void> } {
   let running: Promise<void> = Promise.resolve();
   let pending = false;
+  let periodic = false;
   let stopped = false;
-  const kick = () => {
+  const kick = (byTimer = false) => {
+    periodic ||= byTimer;
     if (stopped || pending) return;
     pending = true;
     running = running.then(async () => {
       pending = false;
-      if (!stopped) await sync().catch(onError);
+      const verify = periodic;
+      periodic = false;
+      if (!stopped) await sync(verify).catch(onError);
     });
   };
-  const timer = setInterval(kick, periodMs);
+  // Syncs on changes are cheap and incremental; the period's sync also reads the rules back, so
+  // rules deleted or edited by hand are repaired within one period (kube-proxy's syncPeriod).
+  const timer = setInterval(() => kick(true), periodMs);
   kick();
-  return { trigger: kick, stop: async () => { stopped = true; clearInterval(timer); await running; } };
+  return { trigger: () => kick(), stop: async () => { stopped = true; clearInterval(timer); await running; } };
 }
