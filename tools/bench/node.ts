@@ -89,6 +89,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keelson-bench-node-'));
   chmodSync(dir, 0o711);
   const stops: (() => Promise<unknown>)[] = [];
+  const agentLog: string[] = [];
   const cleanup = async () => {
     for (const s of stops.reverse()) await s().catch((e) => console.error('cleanup:', (e as Error).message));
     if (!values.keep) rmSync(dir, { recursive: true, force: true });
@@ -110,8 +111,7 @@ async function main(): Promise<void> {
       await removeUnderlay();
     });
     const agentPort = await freePort();
-    const agentLog: string[] = [];
-    const agent: AgentProcess = await spawnNodeAgent({ node: NODE, natsUrl: nats.url, stateDir: join(dir, 'node'), port: agentPort, log: (l) => agentLog.push(l) });
+    const agent: AgentProcess = await spawnNodeAgent({ node: NODE, natsUrl: nats.url, stateDir: join(dir, 'node'), port: agentPort, extraArgs: ['--pod-cidr', `10.244.${NODE}.0/24`], log: (l) => agentLog.push(l) });
     stops.push(() => agent.stop());
     const idle = procStat(agent.process.pid!);
     console.log(`agent ready (pid ${agent.process.pid}, idle RSS ${idle.rssMb.toFixed(1)} MB); rounds ${rounds.join(', ')}; single-pod round repeated ${repeatSingle}×`);
@@ -160,6 +160,9 @@ async function main(): Promise<void> {
     const single = results.filter((r) => r.pods === 1).flatMap((r) => r.toRunning);
     console.log(`\nsingle pod over ${single.length} runs: →Running p50 ${ms(percentile(single, 50))} ms, p99 ${ms(percentile(single, 99))} ms (target ≤ 2000 ms)`);
     if (values.json) writeFileSync(values.json, JSON.stringify({ results, idleRssMb: idle.rssMb }, null, 2));
+  } catch (e) {
+    console.error(`agent log (last 40 lines):\n${agentLog.slice(-40).join('\n')}`);
+    throw e;
   } finally {
     await cleanup();
   }
