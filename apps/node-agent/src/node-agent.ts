@@ -68,6 +68,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     closers.push(() => network.stop());
     // Masquerading is the overlay's (flannel's rules): the bridge's own ipMasq would hide pod sources from other nodes.
     const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name, ipMasq: false });
+    if (await cni.resetStaleBridge()) log(`cni0 held another podCIDR's gateway: removed it for ${node.podCIDR}`);
 
     const pods = new Map<string, Pod>();
     const timings = new Map<string, StepTimings & { pod: string }>();

@@ -2,3 +2,4 @@ export * from './status';
 export * from './object';
 export * from './selectors';
 export * from './copy';
+export * from './ipv4';

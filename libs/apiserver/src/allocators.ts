@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { Cause, Errors, type KubeObject } from '@keelson/apimachinery';
+import { Cause, Errors, intToIp, ipToInt, type KubeObject } from '@keelson/apimachinery';
 import { WrongLastSequence, type EventLog } from '@keelson/eventlog';
 
 // ClusterIPs (10.96.0.0/12) and NodePorts (30000–32767), allocated through the log itself:
@@ -134,12 +134,3 @@ interface ServiceSpec {
   ports?: { port: number; nodePort?: number; [k: string]: unknown }[];
 }
 
-export function ipToInt(ip: string): number {
-  const parts = ip.split('.').map(Number);
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return NaN;
-  return ((parts[0] << 24) >>> 0) + (parts[1] << 16) + (parts[2] << 8) + parts[3];
-}
-
-export function intToIp(n: number): string {
-  return [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}

@@ -8,6 +8,7 @@
 // rather than at the lowest free /24, so a /24 just released is not reused at once: peers may
 // still route it to the departed node for a sync period.
 
+import { intToIp, ipToInt } from '@keelson/apimachinery';
 export const CLUSTER_CIDR = '10.244.0.0/16';
 export const NODE_CIDR_MASK_SIZE = 24;
 
@@ -27,15 +28,7 @@ export class PodCIDRRangeFull extends Error {
   }
 }
 
-export function ipToInt(ip: string): number {
-  const parts = ip.split('.');
-  if (parts.length !== 4 || parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) > 255)) return NaN;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
-}
-
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
+export { ipToInt, intToIp };
 
 /** Parses "a.b.c.d/p" strictly: the address must be the network address of its prefix. */
 export function parseCIDR(cidr: string): { base: number; prefix: number } | undefined {

@@ -1,3 +1,4 @@
+import { gatewayOf } from './cni';
 import { cniEnv, ipamDataDir, pluginCommand, pluginStdin, podIPv4, podNetworkConflist, LOOPBACK_CONF } from './cni-config';
 
 describe('podNetworkConflist', () => {
@@ -82,5 +83,14 @@ describe('podIPv4', () => {
     [{ cniVersion: '1.0.0' }, undefined],
   ])('given result %j then the pod IP is %p', (result, ip) => {
     expect(podIPv4(result)).toBe(ip);
+  });
+});
+
+describe('gatewayOf', () => {
+  it.each([
+    ['10.244.1.0/24', '10.244.1.1/24'],
+    ['10.244.255.0/24', '10.244.255.1/24'],
+  ])('puts the bridge of %s on its first address, %s', (cidr, gw) => {
+    expect(gatewayOf(cidr)).toBe(gw);
   });
 });

@@ -2,11 +2,12 @@
 // kubelet's network plugin does through libcni: loopback first, then the chained pod network
 // (bridge + portmap) in order for ADD, in reverse for DEL, each with CNI's environment and its
 // config on stdin. ADD results are cached so DEL and CHECK get their prevResult.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { intToIp, ipToInt } from '@keelson/apimachinery';
 import {
-  CNI_PLUGIN_DIR, LOOPBACK_CONF, cniEnv, pluginCommand, pluginStdin, podIPv4, podNetworkConflist, resultCacheDir,
+  CNI_PLUGIN_DIR, LOOPBACK_CONF, cniEnv, ipamDataDir, pluginCommand, pluginStdin, podIPv4, podNetworkConflist, resultCacheDir,
   type CniCommand, type CniConflist, type CniNetworkOptions, type CniPluginConf, type CniResult, type RuntimeConfig,
 } from './cni-config';
 
@@ -82,6 +83,30 @@ export class Cni {
     }
   }
 
+  /**
+   * The bridge plugin refuses a bridge that already holds another subnet's gateway ("cni0
+   * already has an IP address different from …"), which is what a node finds when its podCIDR
+   * changed while its namespace survived (a cluster re-created on the same machine). Kubernetes
+   * leaves that to the operator (`ip link del cni0`); the agent does it at start, before any
+   * pod is wired, and forgets the old range's IP allocations with it. Returns whether it did.
+   */
+  async resetStaleBridge(): Promise<boolean> {
+    const bridge = this.conflist.plugins[0].bridge as string;
+    const ip = (...args: string[]) => runIp(this.options.nodeNamespace, args);
+    let addrs: { addr_info?: { family: string; local: string; prefixlen: number }[] }[];
+    try {
+      addrs = JSON.parse(await ip('-j', 'addr', 'show', 'dev', bridge));
+    } catch {
+      return false; // no bridge yet: the first ADD makes it
+    }
+    const want = gatewayOf(this.options.podCIDR);
+    const have = (addrs[0]?.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`);
+    if (have.length === 0 || have.includes(want)) return false;
+    await ip('link', 'del', bridge);
+    rmSync(join(ipamDataDir(this.options.stateDir), this.conflist.name), { recursive: true, force: true });
+    return true;
+  }
+
   /** The pod IP ADD assigned, from the cache (what the agent reads back after a restart). */
   podIP(containerId: string): string | undefined {
     const cached = this.cached(containerId);
@@ -106,6 +131,19 @@ export class Cni {
     const env = { ...process.env, ...cniEnv(command, containerId, netns, this.pluginDir) };
     return runPlugin(plugin.type, command, file, args, env, JSON.stringify(stdin));
   }
+}
+
+/** The bridge's gateway address on a podCIDR, as host-local picks it: the subnet's first address. */
+export function gatewayOf(podCIDR: string): string {
+  const [net, len] = podCIDR.split('/');
+  return `${intToIp(ipToInt(net) + 1)}/${len}`;
+}
+
+function runIp(nodeNamespace: string | undefined, args: string[]): Promise<string> {
+  const [file, argv] = nodeNamespace ? ['ip', ['netns', 'exec', nodeNamespace, 'ip', ...args]] : ['ip', args];
+  return new Promise((resolve, reject) => {
+    execFile(file, argv, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+  });
 }
 
 function runPlugin(type: string, command: CniCommand, file: string, args: string[], env: NodeJS.ProcessEnv, stdin: string): Promise<unknown> {
