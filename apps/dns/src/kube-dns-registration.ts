@@ -3,7 +3,7 @@
 // something else, left alone when right — so every start, and every replica, may run it.
 import type { KubeObject } from '@keelson/apimachinery';
 import { KUBE_DNS, kubeDnsEndpoints, kubeDnsEndpointSlice, kubeDnsService, upToDate, type KubeDnsOptions } from '@keelson/dns';
-import { objectPath, type ApiClient } from '@keelson/informer';
+import { objectPath, retryTransient, type ApiClient } from '@keelson/informer';
 
 const FIELD_MANAGER = 'keelson-dns';
 const path = {
@@ -12,7 +12,12 @@ const path = {
   slices: (name?: string) => objectPath('discovery.k8s.io', 'v1', 'endpointslices', KUBE_DNS.namespace, name),
 };
 
-export async function registerKubeDns(api: ApiClient, o: KubeDnsOptions, warn: (m: string) => void): Promise<void> {
+/** Retries while the apiserver is busy or starting (a cluster start on a loaded machine), as an addon manager would. */
+export function registerKubeDns(api: ApiClient, o: KubeDnsOptions, warn: (m: string) => void): Promise<void> {
+  return retryTransient(() => register(api, o, warn), (e) => warn(`dns: registering ${KUBE_DNS.namespace}/${KUBE_DNS.name} failed, retrying: ${(e as Error).message}`));
+}
+
+async function register(api: ApiClient, o: KubeDnsOptions, warn: (m: string) => void): Promise<void> {
   const service = await ensure(api, path.service, kubeDnsService(o), false);
   const clusterIP = (service.spec as { clusterIP?: string } | undefined)?.clusterIP;
   if (clusterIP !== o.clusterIP) warn(`dns: Service ${KUBE_DNS.namespace}/${KUBE_DNS.name} has clusterIP ${clusterIP}, not ${o.clusterIP}; pods' resolv.conf names ${o.clusterIP}`);

@@ -69,3 +69,29 @@ export function objectPath(group: string, version: string, plural: string, names
   const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
   return `${base}${namespace ? `/namespaces/${namespace}` : ''}/${plural}${name ? `/${name}` : ''}${subresource ? `/${subresource}` : ''}`;
 }
+
+/**
+ * Whether a failed call may succeed when simply made again: the apiserver was busy or not there
+ * (5xx but 501, 429, no reply in time, no responder yet), as client-go's retry.OnError callers
+ * treat `IsServerTimeout`/`IsTooManyRequests`/`IsInternalError`. Anything else is an answer.
+ */
+export function isRetryable(e: unknown): boolean {
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'number') return code === 429 || (code >= 500 && code !== 501);
+  const name = (e as { name?: string }).name;
+  return name === 'TimeoutError' || code === '503' || /no responders|CONNECTION_REFUSED|ECONNREFUSED/i.test(String((e as Error).message));
+}
+
+/** Calls `fn` until it succeeds or fails with an answer: 1 s doubling to 10 s between tries, for at most `forMs`. */
+export async function retryTransient<T>(fn: () => Promise<T>, onRetry: (e: unknown) => void, forMs = 120_000): Promise<T> {
+  const deadline = Date.now() + forMs;
+  for (let delay = 1_000; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await fn();
+    } catch (e) {
+      if (!isRetryable(e) || Date.now() + delay > deadline) throw e;
+      onRetry(e);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
