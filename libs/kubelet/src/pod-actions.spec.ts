@@ -29,6 +29,15 @@ describe('computePodActions: app containers', () => {
     ]);
   });
 
+  it('replaces a ready sandbox that never got an IP (network setup interrupted), as kubelet does', () => {
+    const obs = observed([observedOf(pod, 'app', 'running')], { id: 'sb-1', state: 'ready' });
+    expect(run(pod, obs)).toEqual([
+      { type: 'killPod', reason: 'SandboxChanged', gracePeriod: 30 },
+      { type: 'createSandbox', attempt: 1 },
+      { type: 'startContainers', names: ['app'] },
+    ]);
+  });
+
   it.each([
     ['Always', 0, true],
     ['Always', 1, true],

@@ -35,7 +35,9 @@ export function computePodActions(pod: Pod, observed: ObservedPod, now: number, 
 
 function decide(pod: Pod, observed: ObservedPod, probes: ProbeVerdicts): Changes {
   const sandbox = observed.sandbox;
-  const sandboxChanged = !sandbox || sandbox.state !== 'ready';
+  // A ready sandbox without an IP never got its network (an agent killed during CNI ADD, or ADD
+  // failed): kubelet's podSandboxChanged starts a new one ("Sandbox has no IP address").
+  const sandboxChanged = !sandbox || sandbox.state !== 'ready' || !sandbox.ip;
   const changes: Changes = { createSandbox: sandboxChanged, kills: new Map(), initToStart: [], toStart: [] };
   if (sandbox && sandboxChanged) changes.killPod = 'SandboxChanged';
   const policy = restartPolicyOf(pod);
