@@ -2,13 +2,16 @@ import 'reflect-metadata';
 import { parseArgs } from 'node:util';
 import { start, startDefaults } from './start';
 import { replay } from './replay';
+import { join } from './join';
 
 // keelson <command> [flags]
 //   start   run a whole cluster here (what `npm start` runs)
+//   join    one more node agent for a running cluster (a node added later)
 //   replay  rebuild the projection from the log into a fresh schema and compare it with the live one
 
-const USAGE = `usage: keelson <start|replay> [flags]
+const USAGE = `usage: keelson <start|join|replay> [flags]
   start  [--data-dir .keelson] [--api-port 6443] [--nats-port 14222] [--pg-port 15432] [--nodes 2]
+  join   --node N [--data-dir .keelson] [--nats-port 14222]
   replay [--data-dir .keelson] [--to-seq N | --to-time RFC3339] [--schema NAME] [--keep] [--nats-url URL] [--pg-url URL]`;
 
 async function main(argv: string[]): Promise<void> {
@@ -22,6 +25,7 @@ async function main(argv: string[]): Promise<void> {
       'nats-port': { type: 'string', default: String(d.natsPort) },
       'pg-port': { type: 'string', default: String(d.pgPort) },
       nodes: { type: 'string', default: String(d.nodes) },
+      node: { type: 'string' },
       'to-seq': { type: 'string' },
       'to-time': { type: 'string' },
       schema: { type: 'string' },
@@ -39,6 +43,9 @@ async function main(argv: string[]): Promise<void> {
   switch (command) {
     case 'start':
       return start({ dataDir: values['data-dir'] as string, apiPort: int('api-port'), natsPort: int('nats-port'), pgPort: int('pg-port'), nodes: int('nodes') });
+    case 'join':
+      if (values.node === undefined) throw new Error('join needs --node N (1–253, not a node already running)');
+      return join({ dataDir: values['data-dir'] as string, natsPort: int('nats-port'), node: int('node') });
     case 'replay': {
       const code = await replay({
         natsUrl: (values['nats-url'] as string | undefined) ?? `nats://127.0.0.1:${int('nats-port')}`,
