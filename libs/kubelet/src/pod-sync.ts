@@ -356,7 +356,7 @@ export class PodSyncer {
 
   /** preStop hook (bounded by the grace period), then SIGTERM and SIGKILL when the rest runs out. */
   private async killContainer(pod: Pod, c: RuntimeContainerStatus, gracePeriod: number, message?: string): Promise<void> {
-    const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === c.name);
+    const spec = containerSpec(pod, c.name);
     if (spec) this.event(pod, podEvents.killing(spec.name, message));
     const preStop = spec?.lifecycle?.preStop;
     let grace = gracePeriod;
@@ -376,7 +376,7 @@ export class PodSyncer {
   }
 
   private backOffPullEvents(pod: Pod, name: string): void {
-    const image = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name)?.image ?? '';
+    const image = containerSpec(pod, name)?.image ?? '';
     this.event(pod, podEvents.pullBackOff(name, image));
     this.event(pod, podEvents.failed(name, 'ImagePullBackOff'));
   }
@@ -446,6 +446,8 @@ interface ExecContext {
   readonly sandboxId?: string;
   readonly justFailedPulls: Set<string>;
 }
+
+const containerSpec = (pod: Pod, name: string): Container | undefined => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
 
 const IMAGE_FAILURES: ReadonlySet<StartFailure['reason']> = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName']);
 
