@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { cpus } from 'node:os';
 import Docker from 'dockerode';
 import { EventLog } from '@keelson/eventlog';
+import { apiEventSink, EventRecorder } from '@keelson/events';
 import { ApiClient, Informer } from '@keelson/informer';
 import { DeviceManager, EvictionManager, localPathRoot, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
 import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
@@ -84,6 +85,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
       nodeCpus: Array.from({ length: config.cpus ?? cpus().length }, (_, i) => i),
       nodeAllocatable: { cpu: node.allocatable.cpu, memory: node.allocatable.memory },
       devices,
+      // The kubelet's Events (Started, BackOff, Unhealthy…), as `source.component: kubelet` on this host.
+      events: new EventRecorder(apiEventSink(api), { component: 'kubelet', host: config.name }, { warn: log }),
       onTimings: (pod, t) => timings.set(pod.metadata!.uid!, { ...t, pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }),
       log,
     });

@@ -48,6 +48,8 @@ export type { PodApi, PodNetworkPlugin, PodSources, StepTimings, PortMappingLike
 export { PodWorkers } from './pod-workers';
 export type { WorkerResult } from './pod-workers';
 export { PodProbes } from './pod-probes';
+export { podEvents, podRef } from './pod-events';
+export type { PodEvent, PodEventRecorder } from './pod-events';
 export { ProbeRunner } from './probe-runner';
 export type { ExecRuntime, ProbeOutcome } from './probe-runner';
 export { VolumeHost, writeFilesIfChanged } from './volume-host';

@@ -1,6 +1,6 @@
 // The probers of one pod's running containers, one ContainerProber per container instance
 // (a restarted container gets fresh ones, as in the kubelet), run when due.
-import { ContainerProber, probeOf } from './probes';
+import { ContainerProber, probeOf, type ProbeType } from './probes';
 import { probeAction } from './probe-actions';
 import type { ProbeRunner } from './probe-runner';
 import type { ProbeStatuses } from './container-statuses';
@@ -10,7 +10,11 @@ import type { Container, ObservedPod, Pod } from './types';
 export class PodProbes {
   private readonly probers = new Map<string, ContainerProber>();
 
-  constructor(private readonly runner: ProbeRunner) {}
+  constructor(
+    private readonly runner: ProbeRunner,
+    /** Every failed probe run, for the kubelet's Unhealthy event (reported each time, not only at the threshold). */
+    private readonly onFailure?: (pod: Pod, container: Container, type: ProbeType, output: string) => void,
+  ) {}
 
   /** Runs every probe that is due; returns when the next one is due, if any. */
   async run(pod: Pod, observed: ObservedPod, now: number): Promise<number | undefined> {
@@ -26,6 +30,7 @@ export class PodProbes {
         let prober = this.probers.get(c.id) ?? ContainerProber.start(spec, c.startedAt ?? now);
         for (const type of prober.dueAt(now)) {
           const outcome = await this.runner.run(probeAction(probeOf(spec, type)!, spec, podIP), c.id);
+          if (outcome.result === 'failure') this.onFailure?.(pod, spec, type, outcome.output ?? '');
           prober = prober.record(type, outcome.result, now).prober;
         }
         this.probers.set(c.id, prober);

@@ -11,6 +11,7 @@ import { container, makePod, T0 } from './testing';
 import type { Pod, PodStatus } from './types';
 import { VolumeHost } from './volume-host';
 import type { ContainerDevices } from './devices/manager';
+import type { PodEventRecorder } from './pod-events';
 
 function setup(pod: Pod, devices?: ContainerDevices) {
   let now = T0;
@@ -18,8 +19,12 @@ function setup(pod: Pod, devices?: ContainerDevices) {
   const writes: PodStatus[] = [];
   const deletes: string[] = [];
   const net: string[] = [];
+  let networkError: string | undefined;
   const network: PodNetworkPlugin = {
-    setUp: async (id) => (net.push(`ADD ${id}`), '10.244.1.5'),
+    setUp: async (id) => {
+      if (networkError) throw new Error(networkError);
+      return net.push(`ADD ${id}`), '10.244.1.5';
+    },
     tearDown: async (id) => void net.push(`DEL ${id}`),
     podIP: (id) => (net.includes(`ADD ${id}`) && !net.includes(`DEL ${id}`) ? '10.244.1.5' : undefined),
   };
@@ -33,11 +38,14 @@ function setup(pod: Pod, devices?: ContainerDevices) {
   };
   const dir = mkdtempSync(join(tmpdir(), 'keelson-pod-sync-'));
   let current: Pod | undefined = pod;
-  const syncer = new PodSyncer({ nodeName: 'node-a', hostIP: '172.31.0.1', runtime, network, volumes: new VolumeHost(dir), prober: new ProbeRunner(runtime), api, podByUid: () => current, nodeCpus: [0, 1], clock: () => now, devices });
+  const events: string[] = [];
+  const recorder: PodEventRecorder = { record: (ref, type, reason, message) => void events.push(`${ref.fieldPath ?? 'pod'} ${type} ${reason}: ${message}`) };
+  const syncer = new PodSyncer({ nodeName: 'node-a', hostIP: '172.31.0.1', runtime, network, volumes: new VolumeHost(dir), prober: new ProbeRunner(runtime), api, podByUid: () => current, nodeCpus: [0, 1], clock: () => now, devices, events: recorder });
   return {
-    runtime, writes, deletes, net, syncer, dir,
+    runtime, writes, deletes, net, syncer, dir, events,
     setPod: (p: Pod | undefined) => (current = p),
     tick: (ms: number) => (now += ms),
+    failNetwork: (message: string) => (networkError = message),
   };
 }
 
@@ -140,5 +148,85 @@ describe('PodSyncer', () => {
     expect(await t.syncer.sync('uid-1')).toEqual({ done: true });
     expect(t.runtime.sandboxes.size + t.runtime.containers.size).toBe(0);
     expect(t.deletes).toEqual([]);
+  });
+
+  describe('Events', () => {
+    it('given a new pod, records Pulled, Created and Started for each container', async () => {
+      const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+      dirs.push(t.dir);
+      await t.syncer.sync('uid-1');
+      expect(t.events).toEqual([
+        'spec.containers{app} Normal Pulled: Container image "busybox" already present on machine',
+        'spec.containers{app} Normal Created: Created container: app',
+        'spec.containers{app} Normal Started: Started container app',
+      ]);
+    });
+
+    it('given a running pod, records nothing on the next sync', async () => {
+      const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+      dirs.push(t.dir);
+      await t.syncer.sync('uid-1');
+      t.events.length = 0;
+      t.tick(1_000);
+      await t.syncer.sync('uid-1');
+      expect(t.events).toEqual([]);
+    });
+
+    it('given a missing image, records the failed pull and ErrImagePull, then the pull back-off', async () => {
+      const t = setup(makePod({ containers: [container('app', { image: 'none:1' })] }));
+      dirs.push(t.dir);
+      await t.syncer.sync('uid-1');
+      t.tick(1_000);
+      await t.syncer.sync('uid-1');
+      expect(t.events.map((e) => e.replace(/: denied.*$/, ': denied'))).toEqual([
+        'spec.containers{app} Normal Pulling: Pulling image "none:1"',
+        expect.stringMatching(/^spec.containers\{app\} Warning Failed: Failed to pull image "none:1": /),
+        'spec.containers{app} Warning Failed: Error: ErrImagePull',
+        'spec.containers{app} Normal BackOff: Back-off pulling image "none:1"',
+        'spec.containers{app} Warning Failed: Error: ImagePullBackOff',
+      ]);
+    });
+
+    it('given a container that crashed twice, records BackOff while it waits', async () => {
+      const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+      dirs.push(t.dir);
+      await t.syncer.sync('uid-1');
+      t.tick(1_000);
+      t.runtime.exit([...t.runtime.containers.keys()][0], 1);
+      await t.syncer.sync('uid-1');
+      t.tick(1_000);
+      t.runtime.exit([...t.runtime.containers.keys()].at(-1)!, 1);
+      t.events.length = 0;
+      await t.syncer.sync('uid-1');
+      expect(t.events).toEqual(['spec.containers{app} Warning BackOff: Back-off restarting failed container app in pod web-0_default(uid-1)']);
+    });
+
+    it('given a failing readiness probe, records Unhealthy with its output', async () => {
+      const t = setup(makePod({ containers: [container('app', { image: 'busybox', readinessProbe: { exec: { command: ['cat', '/tmp/ready'] }, periodSeconds: 2 } })] }));
+      dirs.push(t.dir);
+      t.runtime.execHandler = () => ({ stdout: '', stderr: "cat: can't open '/tmp/ready'\n", exitCode: 1 });
+      await t.syncer.sync('uid-1');
+      t.tick(2_000);
+      await t.syncer.sync('uid-1');
+      expect(t.events.filter((e) => e.includes('Unhealthy'))).toContain("spec.containers{app} Warning Unhealthy: Readiness probe failed: cat: can't open '/tmp/ready'");
+    });
+
+    it('given a pod marked for deletion, records Killing for its container', async () => {
+      const pod = makePod({ containers: [container('app', { image: 'busybox' })], terminationGracePeriodSeconds: 3 });
+      const t = setup(pod);
+      dirs.push(t.dir);
+      await t.syncer.sync('uid-1');
+      t.setPod({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: '2024-05-01T10:00:03Z', deletionGracePeriodSeconds: 3 } });
+      await t.syncer.sync('uid-1');
+      expect(t.events.at(-1)).toBe('spec.containers{app} Normal Killing: Stopping container app');
+    });
+
+    it('given a sandbox whose network cannot be set up, records FailedCreatePodSandBox with the CNI error', async () => {
+      const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+      dirs.push(t.dir);
+      t.failNetwork('plugin type="bridge" failed (add): no IP addresses available');
+      await expect(t.syncer.sync('uid-1')).rejects.toThrow('no IP addresses');
+      expect(t.events).toEqual(['pod Warning FailedCreatePodSandBox: Failed to create pod sandbox: plugin type="bridge" failed (add): no IP addresses available']);
+    });
   });
 });

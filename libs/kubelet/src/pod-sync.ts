@@ -16,6 +16,7 @@ import { computePodActions, imagePullKey, type PodAction } from './pod-actions';
 import type { PodApi, PodNetworkPlugin, PodSources, StepTimings } from './pod-sync-ports';
 import { gatherSources } from './pod-sync-ports';
 import { PodProbes } from './pod-probes';
+import { podEvents, podRef, type PodEvent, type PodEventRecorder } from './pod-events';
 import type { ProbeRunner } from './probe-runner';
 import { containerResources } from './resources';
 import { generatePodStatus, statusChanged } from './status';
@@ -52,6 +53,8 @@ export interface PodSyncerOptions {
   readonly devices?: ContainerDevices;
   readonly clock?: () => number;
   readonly onTimings?: (pod: Pod, timings: StepTimings) => void;
+  /** Where the pod's Events go (Started, BackOff, Unhealthy…); queued, so a sync never waits on them. */
+  readonly events?: PodEventRecorder;
   readonly log?: (line: string) => void;
 }
 
@@ -98,7 +101,7 @@ export class PodSyncer {
     }
     const st = this.state(uid, pod);
     if (pod.metadata?.deletionTimestamp) {
-      await this.killPod(pod, sandboxes, containersAtStart, deletionGracePeriod(pod));
+      await this.killPodOrRecord(pod, sandboxes, containersAtStart, deletionGracePeriod(pod));
       await this.tearDown(uid, await rt.listPodSandboxes({ uid }), 0, pod);
       await this.o.api.deletePod(pod, cause(pod));
       return { done: true };
@@ -117,6 +120,7 @@ export class PodSyncer {
     let observed = this.observe(sandboxes, containers, st);
     const actions = volumeErrors.length ? [] : computePodActions(pod, observed, now, this.backoff, st.probes.verdicts());
     if (volumeErrors.length) {
+      for (const error of volumeErrors) this.event(pod, podEvents.failedMount(error));
       for (const c of pod.spec?.containers ?? []) st.startFailures[c.name] = { reason: 'CreateContainerConfigError', message: volumeErrors.join('; ') };
       wake = Math.min(wake, now + 2_000);
     }
@@ -149,6 +153,7 @@ export class PodSyncer {
     const st = this.state(uid, pod);
     const sandboxes = await this.o.runtime.listPodSandboxes({ uid });
     await this.killPod(pod, sandboxes, await this.containers(uid), 0);
+    this.event(pod, podEvents.evicted(message));
     const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, message, this.clock());
     st.evicted = evicted;
     this.o.devices?.release(uid);
@@ -158,7 +163,7 @@ export class PodSyncer {
   private state(uid: string, pod: Pod): PodState {
     let st = this.pods.get(uid);
     if (!st) {
-      st = { startFailures: {}, probes: new PodProbes(this.o.prober), ...(pod.status?.containerStatuses?.length ? {} : { timings: { firstSyncAt: this.clock() } }) };
+      st = { startFailures: {}, probes: new PodProbes(this.o.prober, (p, c, type, output) => this.event(p, podEvents.unhealthy(c.name, type, output))), ...(pod.status?.containerStatuses?.length ? {} : { timings: { firstSyncAt: this.clock() } }) };
       this.pods.set(uid, st);
     }
     return st;
@@ -179,15 +184,21 @@ export class PodSyncer {
     const now = this.clock();
     switch (action.type) {
       case 'killPod':
-        await this.killPod(pod, ctx.sandboxes, ctx.containers, action.gracePeriod);
+        if (action.reason === 'SandboxChanged') this.event(pod, podEvents.sandboxChanged());
+        await this.killPodOrRecord(pod, ctx.sandboxes, ctx.containers, action.gracePeriod);
         return {};
       case 'killContainer': {
         const c = ctx.containers.find((x) => x.id === action.id);
-        if (c) await this.killContainer(pod, c, action.gracePeriod);
+        if (c) await this.killContainer(pod, c, action.gracePeriod, action.message);
         return {};
       }
       case 'createSandbox':
-        return { sandboxId: await this.createSandbox(pod, st, ctx.sandboxes) };
+        try {
+          return { sandboxId: await this.createSandbox(pod, st, ctx.sandboxes) };
+        } catch (e) {
+          this.event(pod, podEvents.sandboxFailed((e as Error).message));
+          throw e;
+        }
       case 'recordBackOff':
         this.backoff.next(action.key, action.at);
         return {};
@@ -203,6 +214,8 @@ export class PodSyncer {
         return wakeAt.length ? { wakeAt: Math.min(...wakeAt) } : {};
       }
       case 'backOff':
+        if (action.reason === 'CrashLoopBackOff') this.event(pod, podEvents.crashLoopBackOff(pod, action.name));
+        else this.backOffPullEvents(pod, action.name);
         return { wakeAt: action.retryAt };
       default:
         return action satisfies never;
@@ -246,16 +259,25 @@ export class PodSyncer {
     const image = spec.image ?? '';
     const fail = (reason: StartFailure['reason'], message: string, retryMs = 2_000) => {
       st.startFailures[spec.name] = { reason, message };
+      // Image failures are reported by name ("Error: ErrImagePull"), the others by their message.
+      this.event(pod, podEvents.failed(spec.name, IMAGE_FAILURES.has(reason) ? reason : message));
       return now + retryMs;
     };
-    if (!(await rt.imageStatus(image))) {
-      if (spec.imagePullPolicy === 'Never') return fail('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+    if (await rt.imageStatus(image)) this.event(pod, podEvents.imagePresent(spec.name, image));
+    else {
+      if (spec.imagePullPolicy === 'Never') {
+        this.event(pod, podEvents.imageNeverPull(spec.name, image));
+        return fail('ErrImageNeverPull', `Container image "${image}" is not present with pull policy of Never`);
+      }
+      this.event(pod, podEvents.pulling(spec.name, image));
       try {
         await rt.pullImage(image);
+        this.event(pod, podEvents.pulled(spec.name, image, this.clock() - now));
       } catch (e) {
         const key = imagePullKey(pod, image);
         this.backoff.next(key, now);
         ctx.justFailedPulls.add(key);
+        this.event(pod, podEvents.pullFailed(spec.name, image, (e as Error).message));
         return fail('ErrImagePull', (e as Error).message, PULL_RETRY_STATUS_MS);
       }
     }
@@ -294,11 +316,13 @@ export class PodSyncer {
     } catch (e) {
       return fail('CreateContainerError', (e as Error).message);
     }
+    this.event(pod, podEvents.created(spec.name));
     try {
       await rt.startContainer(id);
     } catch (e) {
       return fail('RunContainerError', (e as Error).message);
     }
+    this.event(pod, podEvents.started(spec.name));
     delete st.startFailures[spec.name];
     const postStart = spec.lifecycle?.postStart?.exec?.command;
     if (postStart) await rt.execSync(id, postStart, 30).catch(() => undefined);
@@ -314,6 +338,16 @@ export class PodSyncer {
     return mine ? [...mine] : undefined;
   }
 
+  /** The kubelet reports a pod it could not stop (FailedKillPod) and tries again on the next sync. */
+  private async killPodOrRecord(pod: Pod, sandboxes: readonly PodSandbox[], containers: readonly RuntimeContainerStatus[], gracePeriod: number): Promise<void> {
+    try {
+      await this.killPod(pod, sandboxes, containers, gracePeriod);
+    } catch (e) {
+      this.event(pod, podEvents.killPodFailed((e as Error).message));
+      throw e;
+    }
+  }
+
   private async killPod(pod: Pod, sandboxes: readonly PodSandbox[], containers: readonly RuntimeContainerStatus[], gracePeriod: number): Promise<void> {
     const live = containers.filter((c) => c.state === 'running' || c.state === 'created' || c.state === 'unknown');
     await Promise.all(live.map((c) => this.killContainer(pod, c, gracePeriod)));
@@ -321,8 +355,9 @@ export class PodSyncer {
   }
 
   /** preStop hook (bounded by the grace period), then SIGTERM and SIGKILL when the rest runs out. */
-  private async killContainer(pod: Pod, c: RuntimeContainerStatus, gracePeriod: number): Promise<void> {
-    const spec = [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((x) => x.name === c.name);
+  private async killContainer(pod: Pod, c: RuntimeContainerStatus, gracePeriod: number, message?: string): Promise<void> {
+    const spec = containerSpec(pod, c.name);
+    if (spec) this.event(pod, podEvents.killing(spec.name, message));
     const preStop = spec?.lifecycle?.preStop;
     let grace = gracePeriod;
     if (preStop && c.state === 'running' && gracePeriod > 0) {
@@ -338,6 +373,16 @@ export class PodSyncer {
       grace = Math.max(MIN_GRACE_AFTER_HOOK_SECONDS, gracePeriod - Math.round((this.clock() - t0) / 1000));
     }
     await this.o.runtime.stopContainer(c.id, grace);
+  }
+
+  private backOffPullEvents(pod: Pod, name: string): void {
+    const image = containerSpec(pod, name)?.image ?? '';
+    this.event(pod, podEvents.pullBackOff(name, image));
+    this.event(pod, podEvents.failed(name, 'ImagePullBackOff'));
+  }
+
+  private event(pod: Pod, e: PodEvent): void {
+    this.o.events?.record(podRef(pod, e.container), e.type, e.reason, e.message);
   }
 
   private async stopSandbox(id: string): Promise<void> {
@@ -401,6 +446,10 @@ interface ExecContext {
   readonly sandboxId?: string;
   readonly justFailedPulls: Set<string>;
 }
+
+const containerSpec = (pod: Pod, name: string): Container | undefined => [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].find((c) => c.name === name);
+
+const IMAGE_FAILURES: ReadonlySet<StartFailure['reason']> = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName']);
 
 const cause = (pod: Pod): number | undefined => {
   const rv = Number(pod.metadata?.resourceVersion);

@@ -2,7 +2,7 @@ export { WorkQueue, type QueueItem, type WorkQueueOptions } from './work-queue';
 export { ExponentialFailureRateLimiter, DEFAULT_BASE_DELAY_MS, DEFAULT_MAX_DELAY_MS, type RateLimiter } from './rate-limiter';
 export { Expectations, EXPECTATIONS_TTL_MS } from './expectations';
 export { ControllerLoop, type Reconciler, type SyncResult } from './controller';
-export { EventRecorder, controllerEvent } from './events';
+export { EventRecorder } from './events';
 export { SharedInformers, IndexedInformer } from './informers';
 export { ControllerShell, type ShellContext } from './shell';
 export { ControllerManager, type ControllerManagerOptions } from './manager';

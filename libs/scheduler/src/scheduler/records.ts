@@ -1,4 +1,5 @@
 import type { KubeObject } from '@keelson/apimachinery';
+import { rfc3339 } from '@keelson/events';
 import type { Diagnosis } from '../cycle/types';
 
 // The objects the scheduler writes, as kube-scheduler writes them: the Binding, the pod's
@@ -11,8 +12,8 @@ export const NODE_REASONS_ANNOTATION = 'keelson.io/node-reasons';
 /** Kubernetes caps annotations at 256 KiB in all; a huge cluster's reasons are cut here. */
 export const MAX_NODE_REASONS = 1000;
 
-/** RFC 3339 to the second, as metav1.Time marshals. */
-export const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+// Event names and timestamps as every component writes them.
+export { eventName, rfc3339 } from '@keelson/events';
 
 export function bindingOf(pod: KubeObject, node: string): KubeObject {
   return {
@@ -35,12 +36,6 @@ export function unschedulableStatusPatch(message: string, nowMs: number, nominat
 export function disruptionTargetPatch(nowMs: number, schedulerName: string): Record<string, unknown> {
   const condition = { type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler', message: `${schedulerName}: preempting to accommodate a higher priority pod`, lastTransitionTime: rfc3339(nowMs) };
   return { status: { conditions: [condition] } };
-}
-
-/** `<object>.<hex nanoseconds>`, as client-go's recorder names Events; `seq` keeps two in one ms apart. */
-export function eventName(objectName: string, nowMs: number, seq: number): string {
-  const ns = BigInt(nowMs) * 1_000_000n + BigInt(seq % 1_000_000);
-  return `${objectName}.${ns.toString(16).padStart(16, '0')}`;
 }
 
 /** Per-node reasons of a failed cycle, `{node: [reasons]}`, at most MAX_NODE_REASONS nodes. */
