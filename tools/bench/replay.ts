@@ -44,18 +44,18 @@ async function main(): Promise<void> {
       }
       await Promise.all(inflight);
     });
-    const session = flags['cpu-prof'] ? new Session() : undefined;
-    if (session) {
-      session.connect();
-      await session.post('Profiler.enable');
-      await session.post('Profiler.start');
-    }
     await timed('follow (no-op callback)', N, async () => {
       const ac = new AbortController();
       let n = 0;
       await log.follow(`${log.prefix}.>`, 1, () => { if (++n >= N) ac.abort(); }, ac.signal);
     });
     const db = await openProjectionDb(pg.url, 'bench_replay', 2);
+    const session = flags['cpu-prof'] ? new Session() : undefined;
+    if (session) {
+      session.connect();
+      await session.post('Profiler.enable');
+      await session.post('Profiler.start');
+    }
     try {
       const r = await timed('replayInto', N, () => replayInto(log, db));
       if (r.events !== N) throw new Error(`replayed ${r.events} of ${N}`);
