@@ -74,8 +74,9 @@ export class HistoryBatch {
     };
   }
 
+  /** COPY … FREEZE: the replay truncates history in its transaction first. */
   copy(client: ClientBase): Promise<void> {
-    return copyBatch(client, 'history', HISTORY_COLUMNS, this.batch);
+    return copyBatch(client, 'history', HISTORY_COLUMNS, this.batch, { freeze: true });
   }
 }
 

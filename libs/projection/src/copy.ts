@@ -74,11 +74,14 @@ const ROW_SLACK = 4 * 1024;
 const NEWLINE = 0x0a;
 const BACKSLASH = 0x5c;
 
-/** Runs `COPY table (columns) FROM STDIN` (text format) with the rows of a batch. */
-export function copyBatch(client: ClientBase, table: string, columns: readonly string[], batch: CopyBatch): Promise<void> {
+/**
+ * Runs `COPY table (columns) FROM STDIN` (text format) with the rows of a batch. `freeze` writes
+ * them frozen: only for a table created or truncated in the same transaction.
+ */
+export function copyBatch(client: ClientBase, table: string, columns: readonly string[], batch: CopyBatch, opts: { freeze?: boolean } = {}): Promise<void> {
   const chunks = batch.done();
   return new Promise<void>((resolve, reject) => {
-    const query = new Query(`COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+    const query = new Query(`COPY ${table} (${columns.join(', ')}) FROM STDIN${opts.freeze ? ' WITH (FREEZE)' : ''}`);
     // Query's own hook answers CopyInResponse with a CopyFail; this one sends the rows instead.
     (query as unknown as { handleCopyInResponse: (c: CopyConnection) => void }).handleCopyInResponse = (c) => {
       for (const chunk of chunks) c.sendCopyFromChunk(chunk);

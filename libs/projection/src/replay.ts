@@ -34,6 +34,11 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   await assertEmpty(runner);
   // A fresh schema holds nothing worth an fsync per batch: a replay that dies is simply run again.
   await runner.query(`SET synchronous_commit = off`);
+  // One transaction for the whole replay: the tables, truncated in it, take COPY … FREEZE (rows
+  // written frozen, so no vacuum pass or hint-bit writes follow the load), and a replay that
+  // fails leaves the schema as it found it, indexes included.
+  await runner.startTransaction();
+  await runner.query(`TRUNCATE history, objects`);
   const indexes = await dropSecondaryIndexes(runner);
   const folded = new Map<string, ObjectColumns | null>();
   const ac = new AbortController();
@@ -65,7 +70,6 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
     if (batch.size) await flush();
     await inFlight;
     const rows = [...folded.values()].filter((r): r is ObjectColumns => r !== null);
-    await runner.startTransaction();
     await copyObjects(client, rows);
     for (const ddl of indexes) await runner.query(ddl);
     await runner.query(`INSERT INTO checkpoints (name, seq) VALUES ('projector', $1) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [lastSeq]);
@@ -91,8 +95,7 @@ const READ_AHEAD = 4096;
 /**
  * Drops the fresh schema's secondary indexes (primary keys stay) and returns their DDL: built
  * once over the loaded tables, an index costs one sort instead of an insertion per row — GIN
- * indexes over labels and owner uids most of all. A replay that fails leaves them dropped, in
- * a schema no one reads but to compare and drop it.
+ * indexes over labels and owner uids most of all.
  */
 async function dropSecondaryIndexes(runner: PostgresQueryRunner): Promise<string[]> {
   const rows: { name: string; ddl: string }[] = await runner.query(
