@@ -2,7 +2,7 @@
 // ~1 KB envelope, half a dozen short strings and the object's JSON text as it is (Postgres
 // parses that itself): JSON.parse of the whole envelope and JSON.stringify of the object
 // again cost most of the replaying process's CPU. The scanner only finds where values begin
-// and end — skipping strings with indexOf and counting brackets — and leaves validation to
+// and end — skipping strings and counting brackets, byte by byte — and leaves validation to
 // Postgres, which rejects bad JSON on COPY as it would any other input.
 
 /** [start, end) of one JSON value inside the bytes. */
@@ -35,7 +35,7 @@ function skipString(b: Uint8Array, i: number): number {
 }
 
 /** Index just past the value that starts at b[i]. */
-export function skipValue(b: Uint8Array, i: number): number {
+function skipValue(b: Uint8Array, i: number): number {
   const c = b[i];
   if (c === QUOTE) return skipString(b, i);
   if (c === LBRACE || c === LBRACKET) {
@@ -57,7 +57,8 @@ export function skipValue(b: Uint8Array, i: number): number {
  * The spans of the named members of the object spanning `at`, in the order of `keys`
  * (undefined for those absent). Names are compared as bytes, unescaped: right for the ASCII
  * member names Kubernetes uses, which JSON.stringify never escapes. Nothing is allocated for
- * the members not asked for, and the scan stops once all are found.
+ * the members not asked for, and the scan stops once all are found (so a name given twice is
+ * taken at its first place; JSON.stringify, which wrote the log, never repeats one).
  */
 export function pick(b: Uint8Array, at: Span | undefined, keys: KeySet): (Span | undefined)[] {
   const out: (Span | undefined)[] = new Array(keys.bytes.length).fill(undefined);
@@ -127,7 +128,7 @@ export function jsonAt(b: Uint8Array, span: Span | undefined, fallback: string):
   return utf8(b, span[0], span[1]);
 }
 
-export function isNull(b: Uint8Array, span: Span): boolean {
+function isNull(b: Uint8Array, span: Span): boolean {
   return span[1] - span[0] === 4 && b[span[0]] === 0x6e; // 'n': the only value of four bytes that starts so
 }
 
