@@ -1,6 +1,7 @@
 // A focused replay benchmark: N pod entries appended straight to JetStream, then (1) the bare
-// follow loop of libs/eventlog with a no-op callback and (2) replayInto a fresh schema, each
-// with its rate and the CPU time per event of this process, nats-server and Postgres.
+// follow loop of libs/eventlog with a no-op callback, (2) the same without decoding (followRaw,
+// what replay reads with) and (3) replayInto a fresh schema, each with its rate and the CPU time
+// per event of this process, nats-server and Postgres. --cpu-prof profiles replayInto only.
 //
 //   node -r @swc-node/register tools/bench/replay.ts [--events=20000] [--cpu-prof=<file>]
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -44,18 +45,23 @@ async function main(): Promise<void> {
       }
       await Promise.all(inflight);
     });
+    await timed('follow (no-op callback)', N, async () => {
+      const ac = new AbortController();
+      let n = 0;
+      await log.follow(`${log.prefix}.>`, 1, () => { if (++n >= N) ac.abort(); }, ac.signal);
+    });
+    await timed('followRaw (no decoding, 4096 per pull)', N, async () => {
+      const ac = new AbortController();
+      let n = 0;
+      await log.followRaw(`${log.prefix}.>`, 1, () => { if (++n >= N) ac.abort(); }, ac.signal, { batch: 4096 });
+    });
+    const db = await openProjectionDb(pg.url, 'bench_replay', 2);
     const session = flags['cpu-prof'] ? new Session() : undefined;
     if (session) {
       session.connect();
       await session.post('Profiler.enable');
       await session.post('Profiler.start');
     }
-    await timed('follow (no-op callback)', N, async () => {
-      const ac = new AbortController();
-      let n = 0;
-      await log.follow(`${log.prefix}.>`, 1, () => { if (++n >= N) ac.abort(); }, ac.signal);
-    });
-    const db = await openProjectionDb(pg.url, 'bench_replay', 2);
     try {
       const r = await timed('replayInto', N, () => replayInto(log, db));
       if (r.events !== N) throw new Error(`replayed ${r.events} of ${N}`);

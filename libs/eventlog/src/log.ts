@@ -133,7 +133,16 @@ export class EventLog {
    * Follows the log from `fromSeq` (inclusive), filtered by subject, until `signal` aborts.
    * Entries arrive in sequence order; `onIdle` is called when the consumer has caught up.
    */
-  async follow(filter: string, fromSeq: number, onEntry: (e: LogEntry) => void | Promise<void>, signal: AbortSignal, onIdle?: () => void): Promise<void> {
+  follow(filter: string, fromSeq: number, onEntry: (e: LogEntry) => void | Promise<void>, signal: AbortSignal, onIdle?: () => void): Promise<void> {
+    return this.followRaw(filter, fromSeq, (m) => onEntry(toEntry(m)), signal, { onIdle });
+  }
+
+  /**
+   * `follow` without decoding: each entry's envelope as the bytes the log holds, for readers
+   * that take only a few fields out of it (a rebuild passes the object's JSON on to Postgres).
+   * `batch` is how many messages one pull asks for: a rebuild reads far ahead in large pulls.
+   */
+  async followRaw(filter: string, fromSeq: number, onEntry: (e: RawEntry) => void | Promise<void>, signal: AbortSignal, opts: { onIdle?: () => void; batch?: number } = {}): Promise<void> {
     const consumer = await this.js.consumers.get(this.stream, {
       filterSubjects: filter,
       // Always by start sequence: nats.js may set opt_start_seq itself, which the server refuses with DeliverPolicy.All.
@@ -141,16 +150,16 @@ export class EventLog {
       opt_start_seq: Math.max(1, fromSeq),
     });
     if (signal.aborted) return;
-    const messages = await consumer.consume({ max_messages: 512, expires: 5000 });
+    const messages = await consumer.consume({ max_messages: opts.batch ?? 512, expires: 5000 });
     const stop = () => void messages.close();
     if (signal.aborted) stop();
     signal.addEventListener('abort', stop, { once: true });
     try {
       for await (const m of messages) {
         if (signal.aborted) break;
-        await onEntry(toEntry(m));
+        await onEntry(m);
         // m.info parses the reply subject: only worth it for a caller that wants to know.
-        if (onIdle && m.info.pending === 0) onIdle();
+        if (opts.onIdle && m.info.pending === 0) opts.onIdle();
       }
     } finally {
       signal.removeEventListener('abort', stop);
@@ -163,7 +172,10 @@ export class EventLog {
   }
 }
 
-function toEntry(m: Pick<StoredMsg, 'data' | 'seq' | 'subject'>): LogEntry {
+/** An entry as stored: its envelope still JSON bytes. */
+export type RawEntry = Pick<StoredMsg, 'data' | 'seq' | 'subject'>;
+
+function toEntry(m: RawEntry): LogEntry {
   // The decoded envelope is a fresh object: extending it in place saves a copy per entry.
   return Object.assign(codec.decode(m.data), { seq: m.seq, subject: m.subject });
 }

@@ -17,12 +17,21 @@ describe('copyLine (COPY text format)', () => {
 
   it('gathers rows in chunks that end at row boundaries', () => {
     const batch = new CopyBatch();
-    const field = 'x'.repeat(10_000);
+    const field = 'x'.repeat(30_000);
     for (let i = 0; i < 20; i++) batch.add([i, field]);
     const chunks = batch.done();
     expect(batch.rows).toBe(20);
     expect(chunks.length).toBeGreaterThan(1);
-    expect(chunks.every((c) => c.endsWith('\n'))).toBe(true);
-    expect(chunks.join('')).toBe(Array.from({ length: 20 }, (_, i) => `${i}\t${field}\n`).join(''));
+    expect(chunks.every((c) => c.toString().endsWith('\n'))).toBe(true);
+    expect(Buffer.concat(chunks).toString()).toBe(Array.from({ length: 20 }, (_, i) => `${i}\t${field}\n`).join(''));
+  });
+
+  it('passes JSON bytes through as the last column with only their backslashes doubled', () => {
+    const json = JSON.stringify({ a: 'tab\there "q" \\ é' });
+    const bytes = Buffer.from(`xx${json}yy`);
+    const batch = new CopyBatch();
+    batch.add([7, null], { bytes, start: 2, end: bytes.length - 2 });
+    batch.add([], { bytes, start: 2, end: bytes.length - 2 });
+    expect(Buffer.concat(batch.done()).toString()).toBe(`7\t\\N\t${json.replace(/\\/g, '\\\\')}\n${json.replace(/\\/g, '\\\\')}\n`);
   });
 });

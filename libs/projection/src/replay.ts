@@ -1,9 +1,9 @@
 import type { ClientBase } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import type { EventLog } from '@keelson/eventlog';
+import type { EventLog, RawEntry } from '@keelson/eventlog';
 import { copyObjects, HistoryBatch, type ObjectColumns } from './bulk-load';
-import { evolve } from './evolve';
+import { KeySet, pick, stringAt } from './json-scan';
 
 // Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
 // time, which is how the cluster is rebuilt "as of" a past moment. Unlike the live projector,
@@ -34,6 +34,12 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   await assertEmpty(runner);
   // A fresh schema holds nothing worth an fsync per batch: a replay that dies is simply run again.
   await runner.query(`SET synchronous_commit = off`);
+  // One transaction for the whole replay: the tables, truncated in it, take COPY … FREEZE (rows
+  // written frozen, so no vacuum pass or hint-bit writes follow the load), and a replay that
+  // fails leaves the schema as it found it, indexes included.
+  await runner.startTransaction();
+  await runner.query(`TRUNCATE history, objects`);
+  const indexes = await dropSecondaryIndexes(runner);
   const folded = new Map<string, ObjectColumns | null>();
   const ac = new AbortController();
   let batch = new HistoryBatch();
@@ -50,23 +56,22 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
     });
   };
   try {
-    await log.follow(`${log.prefix}.>`, first, async (e) => {
-      if ((opts.toTime && new Date(e.time) > opts.toTime) || e.seq > target) {
+    await log.followRaw(`${log.prefix}.>`, first, async (e) => {
+      if ((opts.toTime && entryTime(e) > opts.toTime) || e.seq > target) {
         ac.abort();
         return;
       }
-      batch.add(e);
       // In sequence order every entry is newer than the folded row, so each folds from null (as in foldBatch).
-      folded.set(e.subject, withoutObject(evolve(null, e)));
+      folded.set(e.subject, batch.add(e));
       lastSeq = e.seq;
       if (batch.size >= batchSize) await flush();
       if (e.seq >= target) ac.abort();
-    }, ac.signal);
+    }, ac.signal, { batch: READ_AHEAD });
     if (batch.size) await flush();
     await inFlight;
     const rows = [...folded.values()].filter((r): r is ObjectColumns => r !== null);
-    await runner.startTransaction();
     await copyObjects(client, rows);
+    for (const ddl of indexes) await runner.query(ddl);
     await runner.query(`INSERT INTO checkpoints (name, seq) VALUES ('projector', $1) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [lastSeq]);
     await runner.commitTransaction();
     return { events, lastSeq };
@@ -77,11 +82,29 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   }
 }
 
-/** The fold keeps each object's columns only: copyObjects takes the object itself from history. */
-function withoutObject(row: ReturnType<typeof evolve>): ObjectColumns | null {
-  if (!row) return null;
-  const { object: _object, ...columns } = row;
-  return columns;
+/** The envelope's time: a second look at the envelope, only for a replay bounded by time. */
+function entryTime(e: RawEntry): Date {
+  return new Date(stringAt(e.data, pick(e.data, [0, e.data.length], TIME)[0]) ?? NaN);
+}
+
+const TIME = new KeySet(['time']);
+
+/** Messages per pull: a rebuild reads far ahead, the log is all there already. */
+const READ_AHEAD = 4096;
+
+/**
+ * Drops the fresh schema's secondary indexes (primary keys stay) and returns their DDL: built
+ * once over the loaded tables, an index costs one sort instead of an insertion per row — GIN
+ * indexes over labels and owner uids most of all.
+ */
+async function dropSecondaryIndexes(runner: PostgresQueryRunner): Promise<string[]> {
+  const rows: { name: string; ddl: string }[] = await runner.query(
+    `SELECT quote_ident(i.indexname) AS name, i.indexdef AS ddl FROM pg_indexes i
+     WHERE i.schemaname = current_schema() AND i.tablename IN ('history', 'objects')
+       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`,
+  );
+  for (const r of rows) await runner.query(`DROP INDEX ${r.name}`);
+  return rows.map((r) => r.ddl);
 }
 
 /** COPY cannot skip what is already there: a replay goes into an empty schema only. */

@@ -1,0 +1,143 @@
+// Reading a few members out of JSON bytes without parsing the rest. A rebuild needs, of each
+// ~1 KB envelope, half a dozen short strings and the object's JSON text as it is (Postgres
+// parses that itself): JSON.parse of the whole envelope and JSON.stringify of the object
+// again cost most of the replaying process's CPU. The scanner only finds where values begin
+// and end — skipping strings and counting brackets, byte by byte — and leaves validation to
+// Postgres, which rejects bad JSON on COPY as it would any other input.
+
+/** [start, end) of one JSON value inside the bytes. */
+export type Span = readonly [number, number];
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACKET = 0x5b;
+const RBRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+function skipSpace(b: Uint8Array, i: number): number {
+  while (isSpace(b[i])) i++;
+  return i;
+}
+
+/** Index just past the string that starts at b[i] (a quote). A plain loop: most strings are short. */
+function skipString(b: Uint8Array, i: number): number {
+  for (i++; i < b.length; i++) {
+    const c = b[i];
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  throw new SyntaxError('unterminated JSON string');
+}
+
+/** Index just past the value that starts at b[i]. */
+function skipValue(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c === QUOTE) return skipString(b, i);
+  if (c === LBRACE || c === LBRACKET) {
+    let depth = 0;
+    for (; i < b.length; i++) {
+      const x = b[i];
+      if (x === QUOTE) i = skipString(b, i) - 1;
+      else if (x === LBRACE || x === LBRACKET) depth++;
+      else if ((x === RBRACE || x === RBRACKET) && --depth === 0) return i + 1;
+    }
+    throw new SyntaxError('unterminated JSON object or array');
+  }
+  // a number, true, false or null: up to the next delimiter
+  while (i < b.length && b[i] !== COMMA && b[i] !== RBRACE && b[i] !== RBRACKET && !isSpace(b[i])) i++;
+  return i;
+}
+
+/**
+ * The spans of the named members of the object spanning `at`, in the order of `keys`
+ * (undefined for those absent). Names are compared as bytes, unescaped: right for the ASCII
+ * member names Kubernetes uses, which JSON.stringify never escapes. Nothing is allocated for
+ * the members not asked for, and the scan stops once all are found (so a name given twice is
+ * taken at its first place; JSON.stringify, which wrote the log, never repeats one).
+ */
+export function pick(b: Uint8Array, at: Span | undefined, keys: KeySet): (Span | undefined)[] {
+  const out: (Span | undefined)[] = new Array(keys.bytes.length).fill(undefined);
+  if (!at) return out;
+  let i = skipSpace(b, at[0]);
+  if (b[i] !== LBRACE) return out;
+  i = skipSpace(b, i + 1);
+  if (b[i] === RBRACE) return out;
+  for (let found = 0; ; ) {
+    if (b[i] !== QUOTE) throw new SyntaxError(`expected a member name at ${i}`);
+    const keyEnd = skipString(b, i);
+    const k = keys.indexOf(b, i + 1, keyEnd - 1);
+    i = skipSpace(b, keyEnd);
+    if (b[i] !== COLON) throw new SyntaxError(`expected ':' at ${i}`);
+    const start = skipSpace(b, i + 1);
+    const end = skipValue(b, start);
+    if (k >= 0 && !out[k]) {
+      out[k] = [start, end];
+      if (++found === keys.bytes.length) return out;
+    }
+    i = skipSpace(b, end);
+    if (b[i] === RBRACE) return out;
+    if (b[i] !== COMMA) throw new SyntaxError(`expected ',' or '}' at ${i}`);
+    i = skipSpace(b, i + 1);
+  }
+}
+
+/** Member names to pick, as bytes. */
+export class KeySet {
+  readonly bytes: Uint8Array[];
+  constructor(readonly names: readonly string[]) {
+    this.bytes = names.map((n) => Buffer.from(n, 'latin1'));
+  }
+
+  /** Which name b[start, end) is, or -1. */
+  indexOf(b: Uint8Array, start: number, end: number): number {
+    next: for (let k = 0; k < this.bytes.length; k++) {
+      const key = this.bytes[k];
+      if (key.length !== end - start) continue;
+      for (let j = 0; j < key.length; j++) if (key[j] !== b[start + j]) continue next;
+      return k;
+    }
+    return -1;
+  }
+}
+
+/** A string member's value, unescaped; undefined when absent, null or not a string. */
+export function stringAt(b: Uint8Array, span: Span | undefined): string | undefined {
+  if (!span || b[span[0]] !== QUOTE) return undefined;
+  const [start, end] = span;
+  // Without escapes the bytes between the quotes are the string (UTF-8); with them, JSON.parse knows the rules.
+  for (let i = start + 1; i < end - 1; i++) if (b[i] === BACKSLASH) return JSON.parse(utf8(b, start, end)) as string;
+  return utf8(b, start + 1, end - 1);
+}
+
+/** A number member's value; undefined when absent or not a number. */
+export function numberAt(b: Uint8Array, span: Span | undefined): number | undefined {
+  if (!span) return undefined;
+  const c = b[span[0]];
+  if (c !== 0x2d && (c < 0x30 || c > 0x39)) return undefined; // not '-' or a digit
+  return Number(latin1(b, span[0], span[1]));
+}
+
+/** The value's JSON text; `fallback` when absent or null. */
+export function jsonAt(b: Uint8Array, span: Span | undefined, fallback: string): string {
+  if (!span || isNull(b, span)) return fallback;
+  return utf8(b, span[0], span[1]);
+}
+
+function isNull(b: Uint8Array, span: Span): boolean {
+  return span[1] - span[0] === 4 && b[span[0]] === 0x6e; // 'n': the only value of four bytes that starts so
+}
+
+const decoder = new TextDecoder();
+
+function utf8(b: Uint8Array, start: number, end: number): string {
+  return decoder.decode(b.subarray(start, end));
+}
+
+function latin1(b: Uint8Array, start: number, end: number): string {
+  return String.fromCharCode(...b.subarray(start, end));
+}
