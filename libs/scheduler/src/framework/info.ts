@@ -1,6 +1,6 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import { milliValue, parseQuantity } from '@keelson/admission';
-import type { NodeInfo, PodInfo, ResourceList, Taint, Toleration } from './types';
+import type { NodeInfo, NodeNumbers, PodInfo, ResourceList, Taint, Toleration } from './types';
 
 // PodInfo / NodeInfo built from stored objects, as the scheduler cache does
 // (pkg/scheduler/framework/types.go, k8s.io/component-helpers/resource.PodRequests).
@@ -130,6 +130,32 @@ export function nodeNonZeroRequested(node: NodeInfo): NonZeroRequests {
   return cached;
 }
 
+/** Always built in this one place with the same key order, so every NodeNumbers shares one shape. */
+function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<ResourceList>, podCount: number, nonZero: NonZeroRequests): NodeNumbers {
+  return {
+    allocatableCpu: allocatable.cpu ?? 0,
+    allocatableMemory: allocatable.memory ?? 0,
+    allocatableEphemeralStorage: allocatable['ephemeral-storage'] ?? 0,
+    allocatablePods: allocatable.pods ?? 0,
+    requestedCpu: requested.cpu ?? 0,
+    requestedMemory: requested.memory ?? 0,
+    requestedEphemeralStorage: requested['ephemeral-storage'] ?? 0,
+    podCount,
+    nonZeroCpu: nonZero.cpu,
+    nonZeroMemory: nonZero.memory,
+  };
+}
+
+const numbersByNode = new WeakMap<NodeInfo, NodeNumbers>();
+
+/** The node's NodeNumbers: precomputed by nodeInfoOf, derived once for a hand-made NodeInfo. */
+export function nodeNumbers(node: NodeInfo): NodeNumbers {
+  if (node.numbers) return node.numbers;
+  let cached = numbersByNode.get(node);
+  if (!cached) numbersByNode.set(node, (cached = numbersOf(node.allocatable, node.requested, node.pods.length, nodeNonZeroRequested(node))));
+  return cached;
+}
+
 /** hostPorts of the pod's containers, with Kubernetes' defaults (TCP, 0.0.0.0). */
 export function hostPortsOf(spec: Json): HostPort[] {
   const ports: HostPort[] = [];
@@ -234,5 +260,6 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInf
     podsWithAffinity,
     podsWithRequiredAntiAffinity,
     nonZeroRequested: { cpu: nonZeroCpu, memory: nonZeroMemory },
+    numbers: numbersOf(parts.allocatable, requested, pods.length, { cpu: nonZeroCpu, memory: nonZeroMemory }),
   };
 }
