@@ -82,17 +82,36 @@ export interface NonZeroRequests {
   readonly memory: number;
 }
 
+/** A container's cpu/memory request, or the default when it names none (a present but malformed value counts 0, as parseResourceList drops it). */
+function requestOrDefault(requests: Json | undefined, resource: 'cpu' | 'memory', fallback: number): number {
+  const q = requests?.[resource];
+  if (q === undefined) return fallback;
+  return typeof q === 'string' || typeof q === 'number' ? resourceQuantity(resource, q) : 0;
+}
+
 function computeNonZeroRequests(spec: Json, requests: Readonly<ResourceList>): NonZeroRequests {
-  const containers = arr<Json>(spec.containers);
+  const containers = arr<Container>(spec.containers);
   if (containers.length === 0) {
     return { cpu: 'cpu' in requests ? requests.cpu : DEFAULT_MILLI_CPU_REQUEST, memory: 'memory' in requests ? requests.memory : DEFAULT_MEMORY_REQUEST };
+  }
+  if (arr(spec.initContainers).length === 0) {
+    // the common pod: Σ containers (each defaulted) + overhead, without rebuilding the spec
+    const overhead = spec.overhead === undefined ? undefined : parseResourceList(spec.overhead);
+    let cpu = overhead?.cpu ?? 0;
+    let memory = overhead?.memory ?? 0;
+    for (const c of containers) {
+      const r = c.resources?.requests as Json | undefined;
+      cpu += requestOrDefault(r, 'cpu', DEFAULT_MILLI_CPU_REQUEST);
+      memory += requestOrDefault(r, 'memory', DEFAULT_MEMORY_REQUEST);
+    }
+    return { cpu, memory };
   }
   const withDefaults = (c: Json): Json => {
     const resources = (c.resources ?? {}) as Json;
     const reqs = { cpu: `${DEFAULT_MILLI_CPU_REQUEST}m`, memory: DEFAULT_MEMORY_REQUEST, ...((resources.requests ?? {}) as Json) };
     return { ...c, resources: { ...resources, requests: reqs } };
   };
-  const r = computePodResourceRequest({ ...spec, containers: containers.map(withDefaults), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
+  const r = computePodResourceRequest({ ...spec, containers: containers.map((c) => withDefaults(c as Json)), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
   return { cpu: r.cpu ?? 0, memory: r.memory ?? 0 };
 }
 
