@@ -47,8 +47,13 @@ describe('nodeNumbers', () => {
   const node = (allocatable: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {}, status: { allocatable } });
   const on = (spec: Record<string, unknown>) => ({ ...podInfoOf(pod(spec)), nodeName: 'n1' });
 
-  it('given a node with pods, then it has their requests, non-zero requests and count next to allocatable', () => {
-    const info = nodeInfoOf(node({ cpu: '4', memory: '8Gi', pods: '110', 'ephemeral-storage': '10G' }), [on({ containers: [container('a', { cpu: '500m', 'ephemeral-storage': '1G' })] }), on({ containers: [{ name: 'b' }] })]);
+  it('given a node with pods, then it has their requests, non-zero requests and count next to allocatable, and its NoSchedule/NoExecute taint count', () => {
+    const taints = [
+      { key: 'a', effect: 'NoSchedule' },
+      { key: 'b', effect: 'PreferNoSchedule' },
+      { key: 'c', effect: 'NoExecute' },
+    ];
+    const info = nodeInfoOf({ ...node({ cpu: '4', memory: '8Gi', pods: '110', 'ephemeral-storage': '10G' }), spec: { taints } }, [on({ containers: [container('a', { cpu: '500m', 'ephemeral-storage': '1G' })] }), on({ containers: [{ name: 'b' }] })]);
     expect(nodeNumbers(info)).toEqual({
       allocatableCpu: 4000,
       allocatableMemory: 8 * 2 ** 30,
@@ -60,6 +65,7 @@ describe('nodeNumbers', () => {
       podCount: 2,
       nonZeroCpu: 600,
       nonZeroMemory: 400 * MI,
+      doNotScheduleTaints: 2,
     });
   });
 

@@ -150,7 +150,9 @@ export function nodeNonZeroRequested(node: NodeInfo): NonZeroRequests {
 }
 
 /** Always built in this one place with the same key order, so every NodeNumbers shares one shape. */
-function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<ResourceList>, podCount: number, nonZero: NonZeroRequests): NodeNumbers {
+function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<ResourceList>, podCount: number, nonZero: NonZeroRequests, taints: readonly Taint[]): NodeNumbers {
+  let doNotScheduleTaints = 0;
+  for (const t of taints) if (t.effect === 'NoSchedule' || t.effect === 'NoExecute') doNotScheduleTaints++;
   return {
     allocatableCpu: allocatable.cpu ?? 0,
     allocatableMemory: allocatable.memory ?? 0,
@@ -162,6 +164,7 @@ function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<Reso
     podCount,
     nonZeroCpu: nonZero.cpu,
     nonZeroMemory: nonZero.memory,
+    doNotScheduleTaints,
   };
 }
 
@@ -171,7 +174,7 @@ const numbersByNode = new WeakMap<NodeInfo, NodeNumbers>();
 export function nodeNumbers(node: NodeInfo): NodeNumbers {
   if (node.numbers) return node.numbers;
   let cached = numbersByNode.get(node);
-  if (!cached) numbersByNode.set(node, (cached = numbersOf(node.allocatable, node.requested, node.pods.length, nodeNonZeroRequested(node))));
+  if (!cached) numbersByNode.set(node, (cached = numbersOf(node.allocatable, node.requested, node.pods.length, nodeNonZeroRequested(node), node.taints)));
   return cached;
 }
 
@@ -279,6 +282,6 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInf
     podsWithAffinity,
     podsWithRequiredAntiAffinity,
     nonZeroRequested: { cpu: nonZeroCpu, memory: nonZeroMemory },
-    numbers: numbersOf(parts.allocatable, requested, pods.length, { cpu: nonZeroCpu, memory: nonZeroMemory }),
+    numbers: numbersOf(parts.allocatable, requested, pods.length, { cpu: nonZeroCpu, memory: nonZeroMemory }, parts.taints),
   };
 }

@@ -73,10 +73,10 @@ export interface NodeInfo {
 }
 
 /**
- * A node's resource figures as plain numbers in one fixed-shape object. The filter and score
- * loops visit hundreds of nodes per pod; reading `allocatable.cpu`, `requested.cpu` and
- * `pods.length` means touching three more objects per node, and the ResourceList objects,
- * built key by key, do not share one shape — so the loops read this instead.
+ * A node's figures as plain numbers in one fixed-shape object. The filter and score loops visit
+ * hundreds of nodes per pod; reading `taints.length`, `allocatable.cpu`, `requested.cpu` and
+ * `pods.length` means touching four more objects per node, and the ResourceList objects, built
+ * key by key, do not share one shape — so the loops read this instead.
  */
 export interface NodeNumbers {
   readonly allocatableCpu: number;
@@ -89,6 +89,8 @@ export interface NodeNumbers {
   readonly podCount: number;
   readonly nonZeroCpu: number;
   readonly nonZeroMemory: number;
+  /** NoSchedule and NoExecute taints: 0 lets TaintToleration's filter pass without reading them */
+  readonly doNotScheduleTaints: number;
 }
 
 /** Everything a cycle may look at, frozen for the cycle: nodes, plus cluster objects some plugins need. */
