@@ -1,10 +1,15 @@
-import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
+import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { StatusError, type KubeObject, type Status } from '@keelson/apimachinery';
 
 // How the other components write: the apiserver's own handlers over NATS request-reply
-// (`keelson.api.request`, queue group `keelson-apiserver`), through Nest's NATS transport.
+// (`keelson.api.request`, queue group `keelson-apiserver`, served by Nest's NATS transport).
 // Every call names the actor and, when reacting to a log entry, its sequence as `cause`.
+//
+// The client speaks Nest's wire format itself — a request is `{ pattern, data, id }`, the reply
+// `{ response | err, isDisposed, id }` — over nats.js's own request(), which answers every
+// request through one shared inbox subscription. Nest's ClientProxy subscribed and unsubscribed
+// a fresh inbox per request and ran each call through rxjs; the scheduler sends one request per
+// pod, so that was a good part of its per-bind cost.
 
 interface Reply {
   ok: boolean;
@@ -13,28 +18,42 @@ interface Reply {
   status?: Status;
 }
 
+/** What Nest's NATS server sends back for one request. */
+interface Packet {
+  response?: Reply;
+  err?: unknown;
+}
+
 export interface CallOptions {
   cause?: number;
   fieldManager?: string;
   patchType?: 'json' | 'merge' | 'strategic' | 'apply';
 }
 
+const SUBJECT = 'keelson.api.request';
+const TIMEOUT_MS = 30_000;
+const codec = JSONCodec<unknown>();
+
 export class ApiClient {
+  private nextId = 0;
+
   private constructor(
-    private readonly proxy: ClientProxy,
+    private readonly nc: NatsConnection,
     readonly actor: string,
   ) {}
 
   static async connect(natsUrl: string, actor: string): Promise<ApiClient> {
-    const proxy = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [natsUrl] } });
-    await proxy.connect();
-    return new ApiClient(proxy, actor);
+    // noAsyncTraces: no stack trace captured (new Error()) per request; reconnects for ever, as the log's connection
+    const nc = await connect({ servers: [natsUrl], name: actor, maxReconnectAttempts: -1, noAsyncTraces: true });
+    return new ApiClient(nc, actor);
   }
 
   async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: CallOptions = {}): Promise<KubeObject> {
-    const reply = await firstValueFrom(
-      this.proxy.send<Reply>('keelson.api.request', { method, path, body, actor: this.actor, cause: opts.cause, fieldManager: opts.fieldManager, patchType: opts.patchType }).pipe(timeout(30_000)),
-    );
+    const data = { method, path, body, actor: this.actor, cause: opts.cause, fieldManager: opts.fieldManager, patchType: opts.patchType };
+    const msg = await this.nc.request(SUBJECT, codec.encode({ pattern: SUBJECT, data, id: `${++this.nextId}` }), { timeout: TIMEOUT_MS });
+    const packet = codec.decode(msg.data) as Packet;
+    if (packet.err !== undefined && packet.err !== null) throw packet.err;
+    const reply = packet.response!;
     if (!reply.ok) throw StatusError.fromStatus(reply.status!);
     return reply.object!;
   }
@@ -60,7 +79,7 @@ export class ApiClient {
   }
 
   async close(): Promise<void> {
-    await this.proxy.close();
+    await this.nc.close();
   }
 }
 

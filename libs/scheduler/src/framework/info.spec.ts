@@ -1,5 +1,5 @@
 import type { KubeObject } from '@keelson/apimachinery';
-import { computePodResourceRequest, nodeInfoOf, podInfoOf } from './info';
+import { computePodResourceRequest, nodeInfoOf, nodeNumbers, podInfoOf } from './info';
 
 const container = (name: string, requests: Record<string, string>, extra: Record<string, unknown> = {}) => ({ name, image: 'busybox', resources: { requests }, ...extra });
 const pod = (spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'prod', uid: 'u1', ...meta }, spec });
@@ -25,6 +25,53 @@ describe('computePodResourceRequest', () => {
     { given: 'an extended resource', spec: { containers: [container('a', { 'example.com/gpu': '2' }), container('b', { 'example.com/gpu': '1' })] }, then: { 'example.com/gpu': 3 } },
   ])('given $given, then the effective request is $then', ({ spec, then }) => {
     expect(computePodResourceRequest(spec)).toEqual(then);
+  });
+});
+
+const MI = 2 ** 20;
+
+describe('nonZeroRequests (what scoring counts)', () => {
+  it.each([
+    { given: 'a container asking nothing', spec: { containers: [{ name: 'a' }] }, then: { cpu: 100, memory: 200 * MI } },
+    { given: 'a container asking cpu only', spec: { containers: [container('a', { cpu: '250m' })] }, then: { cpu: 250, memory: 200 * MI } },
+    { given: 'a container asking an explicit zero', spec: { containers: [container('a', { cpu: '0', memory: '0' })] }, then: { cpu: 0, memory: 0 } },
+    { given: 'two containers, one asking nothing', spec: { containers: [container('a', { cpu: '1', memory: '1Gi' }), { name: 'b' }] }, then: { cpu: 1100, memory: 2 ** 30 + 200 * MI } },
+    { given: 'overhead', spec: { containers: [{ name: 'a' }], overhead: { cpu: '10m', memory: '5Mi' } }, then: { cpu: 110, memory: 205 * MI } },
+    { given: 'an init container asking nothing, larger by default than the container', spec: { containers: [container('a', { cpu: '50m', memory: '10Mi' })], initContainers: [{ name: 'i' }] }, then: { cpu: 100, memory: 200 * MI } },
+  ])('given $given, then it counts $then', ({ spec, then }) => {
+    expect(podInfoOf(pod(spec)).nonZeroRequests).toEqual(then);
+  });
+});
+
+describe('nodeNumbers', () => {
+  const node = (allocatable: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {}, status: { allocatable } });
+  const on = (spec: Record<string, unknown>) => ({ ...podInfoOf(pod(spec)), nodeName: 'n1' });
+
+  it('given a node with pods, then it has their requests, non-zero requests and count next to allocatable, and its NoSchedule/NoExecute taint count', () => {
+    const taints = [
+      { key: 'a', effect: 'NoSchedule' },
+      { key: 'b', effect: 'PreferNoSchedule' },
+      { key: 'c', effect: 'NoExecute' },
+    ];
+    const info = nodeInfoOf({ ...node({ cpu: '4', memory: '8Gi', pods: '110', 'ephemeral-storage': '10G' }), spec: { taints } }, [on({ containers: [container('a', { cpu: '500m', 'ephemeral-storage': '1G' })] }), on({ containers: [{ name: 'b' }] })]);
+    expect(nodeNumbers(info)).toEqual({
+      allocatableCpu: 4000,
+      allocatableMemory: 8 * 2 ** 30,
+      allocatableEphemeralStorage: 10e9,
+      allocatablePods: 110,
+      requestedCpu: 500,
+      requestedMemory: 0,
+      requestedEphemeralStorage: 1e9,
+      podCount: 2,
+      nonZeroCpu: 600,
+      nonZeroMemory: 400 * MI,
+      doNotScheduleTaints: 2,
+    });
+  });
+
+  it('given a hand-made NodeInfo without numbers, then they are derived from its fields', () => {
+    const { numbers, ...literal } = nodeInfoOf(node({ cpu: '2', pods: '10' }), [on({ containers: [container('a', { cpu: '1' })] })]);
+    expect(nodeNumbers(literal)).toEqual(numbers);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import { milliValue, parseQuantity } from '@keelson/admission';
-import type { NodeInfo, PodInfo, ResourceList, Taint, Toleration } from './types';
+import type { NodeInfo, NodeNumbers, PodInfo, ResourceList, Taint, Toleration } from './types';
 
 // PodInfo / NodeInfo built from stored objects, as the scheduler cache does
 // (pkg/scheduler/framework/types.go, k8s.io/component-helpers/resource.PodRequests).
@@ -82,17 +82,36 @@ export interface NonZeroRequests {
   readonly memory: number;
 }
 
+/** A container's cpu/memory request, or the default when it names none (a present but malformed value counts 0, as parseResourceList drops it). */
+function requestOrDefault(requests: Json | undefined, resource: 'cpu' | 'memory', fallback: number): number {
+  const q = requests?.[resource];
+  if (q === undefined) return fallback;
+  return typeof q === 'string' || typeof q === 'number' ? resourceQuantity(resource, q) : 0;
+}
+
 function computeNonZeroRequests(spec: Json, requests: Readonly<ResourceList>): NonZeroRequests {
-  const containers = arr<Json>(spec.containers);
+  const containers = arr<Container>(spec.containers);
   if (containers.length === 0) {
     return { cpu: 'cpu' in requests ? requests.cpu : DEFAULT_MILLI_CPU_REQUEST, memory: 'memory' in requests ? requests.memory : DEFAULT_MEMORY_REQUEST };
+  }
+  if (arr(spec.initContainers).length === 0) {
+    // the common pod: Σ containers (each defaulted) + overhead, without rebuilding the spec
+    const overhead = spec.overhead === undefined ? undefined : parseResourceList(spec.overhead);
+    let cpu = overhead?.cpu ?? 0;
+    let memory = overhead?.memory ?? 0;
+    for (const c of containers) {
+      const r = c.resources?.requests as Json | undefined;
+      cpu += requestOrDefault(r, 'cpu', DEFAULT_MILLI_CPU_REQUEST);
+      memory += requestOrDefault(r, 'memory', DEFAULT_MEMORY_REQUEST);
+    }
+    return { cpu, memory };
   }
   const withDefaults = (c: Json): Json => {
     const resources = (c.resources ?? {}) as Json;
     const reqs = { cpu: `${DEFAULT_MILLI_CPU_REQUEST}m`, memory: DEFAULT_MEMORY_REQUEST, ...((resources.requests ?? {}) as Json) };
     return { ...c, resources: { ...resources, requests: reqs } };
   };
-  const r = computePodResourceRequest({ ...spec, containers: containers.map(withDefaults), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
+  const r = computePodResourceRequest({ ...spec, containers: containers.map((c) => withDefaults(c as Json)), initContainers: arr<Json>(spec.initContainers).map(withDefaults) });
   return { cpu: r.cpu ?? 0, memory: r.memory ?? 0 };
 }
 
@@ -127,6 +146,35 @@ export function nodeNonZeroRequested(node: NodeInfo): NonZeroRequests {
     }
     nonZeroByNode.set(node, (cached = { cpu, memory }));
   }
+  return cached;
+}
+
+/** Always built in this one place with the same key order, so every NodeNumbers shares one shape. */
+function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<ResourceList>, podCount: number, nonZero: NonZeroRequests, taints: readonly Taint[]): NodeNumbers {
+  let doNotScheduleTaints = 0;
+  for (const t of taints) if (t.effect === 'NoSchedule' || t.effect === 'NoExecute') doNotScheduleTaints++;
+  return {
+    allocatableCpu: allocatable.cpu ?? 0,
+    allocatableMemory: allocatable.memory ?? 0,
+    allocatableEphemeralStorage: allocatable['ephemeral-storage'] ?? 0,
+    allocatablePods: allocatable.pods ?? 0,
+    requestedCpu: requested.cpu ?? 0,
+    requestedMemory: requested.memory ?? 0,
+    requestedEphemeralStorage: requested['ephemeral-storage'] ?? 0,
+    podCount,
+    nonZeroCpu: nonZero.cpu,
+    nonZeroMemory: nonZero.memory,
+    doNotScheduleTaints,
+  };
+}
+
+const numbersByNode = new WeakMap<NodeInfo, NodeNumbers>();
+
+/** The node's NodeNumbers: precomputed by nodeInfoOf, derived once for a hand-made NodeInfo. */
+export function nodeNumbers(node: NodeInfo): NodeNumbers {
+  if (node.numbers) return node.numbers;
+  let cached = numbersByNode.get(node);
+  if (!cached) numbersByNode.set(node, (cached = numbersOf(node.allocatable, node.requested, node.pods.length, nodeNonZeroRequested(node), node.taints)));
   return cached;
 }
 
@@ -234,5 +282,6 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInf
     podsWithAffinity,
     podsWithRequiredAntiAffinity,
     nonZeroRequested: { cpu: nonZeroCpu, memory: nonZeroMemory },
+    numbers: numbersOf(parts.allocatable, requested, pods.length, { cpu: nonZeroCpu, memory: nonZeroMemory }, parts.taints),
   };
 }

@@ -68,6 +68,29 @@ export interface NodeInfo {
   readonly podsWithRequiredAntiAffinity?: readonly PodInfo[];
   /** Σ nonZeroRequests of the pods */
   readonly nonZeroRequested?: { readonly cpu: number; readonly memory: number };
+  /** the numbers the filter and score loops read, in one object; filled by nodeInfoOf (read through nodeNumbers()) */
+  readonly numbers?: NodeNumbers;
+}
+
+/**
+ * A node's figures as plain numbers in one fixed-shape object. The filter and score loops visit
+ * hundreds of nodes per pod; reading `taints.length`, `allocatable.cpu`, `requested.cpu` and
+ * `pods.length` means touching four more objects per node, and the ResourceList objects, built
+ * key by key, do not share one shape — so the loops read this instead.
+ */
+export interface NodeNumbers {
+  readonly allocatableCpu: number;
+  readonly allocatableMemory: number;
+  readonly allocatableEphemeralStorage: number;
+  readonly allocatablePods: number;
+  readonly requestedCpu: number;
+  readonly requestedMemory: number;
+  readonly requestedEphemeralStorage: number;
+  readonly podCount: number;
+  readonly nonZeroCpu: number;
+  readonly nonZeroMemory: number;
+  /** NoSchedule and NoExecute taints: 0 lets TaintToleration's filter pass without reading them */
+  readonly doNotScheduleTaints: number;
 }
 
 /** Everything a cycle may look at, frozen for the cycle: nodes, plus cluster objects some plugins need. */

@@ -1,4 +1,5 @@
-import type { FilterPlugin, NodeInfo, PodInfo, ResourceList, Snapshot, Status } from '../framework/types';
+import type { FilterPlugin, NodeInfo, PodInfo, Snapshot, Status } from '../framework/types';
+import { nodeInfoOf } from '../framework/info';
 import { success } from '../framework/types';
 import { withNodeInfos } from '../cache/snapshot';
 
@@ -7,15 +8,13 @@ import { withNodeInfos } from '../cache/snapshot';
 // extensions; our plugins have no such hooks, so PreFilter runs again against a snapshot in
 // which the node is replaced. Slower, but exact for plugins that look at other nodes' pods.
 
-/** A NodeInfo holding `pods` instead of its own — a new object; the original is untouched. */
+/**
+ * A NodeInfo holding `pods` instead of its own — a new object; the original is untouched. Built
+ * by nodeInfoOf like any other, so everything derived from the pods (requested, ports, the pods
+ * with affinity, NodeNumbers) follows the new list.
+ */
 export function nodeInfoWithPods(node: NodeInfo, pods: readonly PodInfo[]): NodeInfo {
-  const requested: ResourceList = {};
-  const usedPorts: { protocol: string; hostIP: string; port: number }[] = [];
-  for (const p of pods) {
-    for (const [k, v] of Object.entries(p.requests)) requested[k] = (requested[k] ?? 0) + v;
-    usedPorts.push(...p.hostPorts);
-  }
-  return { ...node, pods, requested, usedPorts };
+  return nodeInfoOf(node.node, [...pods], node);
 }
 
 /** PreFilter then Filter of every plugin for one node, the first failure returned (with its plugin). */

@@ -7,5 +7,7 @@ const REJECTED = unresolvable(ERR_REASON_NODE_NAME);
 
 export const NodeName = {
   name: 'NodeName',
+  // most pods name no node: no per-node call for them (Kubernetes' PreFilter Skip)
+  preFilter: (_ctx, pod) => (pod.nodeName === undefined ? { code: 'Skip' } : success),
   filter: (_ctx, pod, node) => (pod.nodeName === undefined || pod.nodeName === node.name ? success : REJECTED),
 } satisfies FilterPlugin;

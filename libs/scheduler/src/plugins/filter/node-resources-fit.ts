@@ -1,5 +1,6 @@
 import type { Code, FilterPlugin, NodeInfo, PodInfo, Status } from '../../framework/types';
 import { success } from '../../framework/types';
+import { nodeNumbers } from '../../framework/info';
 
 // NodeResourcesFit (filter half): the pod's effective requests must fit in what the node's
 // allocatable leaves after the requests of the pods already there. Limits play no part.
@@ -60,10 +61,15 @@ const fits = (pod: PodInfo, node: NodeInfo, name: string): boolean => {
   return !(want > 0 && want > (node.allocatable[name] ?? 0) - (node.requested[name] ?? 0));
 };
 
+const fitsNumber = (want: number, allocatable: number, requested: number): boolean => !(want > 0 && want > allocatable - requested);
+
 /** fitsRequest(…).length === 0 without allocating: the common answer, on thousands of nodes per pod. */
 function fitsAll(pod: PodInfo, node: NodeInfo): boolean {
-  if (node.pods.length + 1 > (node.allocatable.pods ?? 0)) return false;
-  if (!fits(pod, node, 'cpu') || !fits(pod, node, 'memory') || !fits(pod, node, 'ephemeral-storage')) return false;
+  const n = nodeNumbers(node);
+  if (n.podCount + 1 > n.allocatablePods) return false;
+  const want = pod.requests;
+  if (!fitsNumber(want.cpu ?? 0, n.allocatableCpu, n.requestedCpu) || !fitsNumber(want.memory ?? 0, n.allocatableMemory, n.requestedMemory)) return false;
+  if (!fitsNumber(want['ephemeral-storage'] ?? 0, n.allocatableEphemeralStorage, n.requestedEphemeralStorage)) return false;
   const scalars = scalarResourcesOf(pod);
   for (let i = 0; i < scalars.length; i++) if (!fits(pod, node, scalars[i])) return false;
   return true;

@@ -1,4 +1,5 @@
 import { success, unresolvable, type FilterPlugin, type Status, type Taint } from '../../framework/types';
+import { nodeNumbers } from '../../framework/info';
 import { findUntoleratedTaint, tolerationsOf } from './tolerations';
 
 // TaintToleration: every NoSchedule/NoExecute taint on the node must be tolerated. The reason
@@ -20,7 +21,7 @@ function rejection(taint: Taint): Status {
 export const TaintToleration = {
   name: 'TaintToleration',
   filter(_ctx, pod, node) {
-    const taint = node.taints.length === 0 ? undefined : findUntoleratedTaint(node.taints, pod.tolerations ?? tolerationsOf(pod.pod));
+    const taint = nodeNumbers(node).doNotScheduleTaints === 0 ? undefined : findUntoleratedTaint(node.taints, pod.tolerations ?? tolerationsOf(pod.pod));
     return taint ? rejection(taint) : success;
   },
 } satisfies FilterPlugin;

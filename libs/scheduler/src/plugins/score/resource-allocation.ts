@@ -1,4 +1,4 @@
-import { nodeNonZeroRequested, nonZeroRequests } from '../../framework/info';
+import { nodeNumbers, nonZeroRequests } from '../../framework/info';
 import { MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../../framework/types';
 
 // What NodeResourcesFit's scoring strategies and BalancedAllocation share
@@ -140,8 +140,8 @@ export function podRequestList(pod: PodInfo, resources: readonly ResourceSpec[],
 /**
  * Fills `allocatable` and `requested` (node's + pod's) per resource, leaving 0/0 for a resource
  * the node lacks or an extended resource the pod does not ask for, so scorers skip it.
- * Runs once per node per plugin: cpu and memory, nearly always the only resources, are read as
- * plain properties rather than by computed key.
+ * Runs once per node per plugin: cpu and memory, nearly always the only resources, are read
+ * from the node's NodeNumbers rather than by computed key.
  */
 export function fillAllocation(
   node: NodeInfo,
@@ -156,11 +156,13 @@ export function fillAllocation(
     let alloc: number;
     let onNode: number;
     if (name === 'cpu') {
-      alloc = node.allocatable.cpu ?? 0;
-      onNode = useRequested ? (node.requested.cpu ?? 0) : nodeNonZeroRequested(node).cpu;
+      const n = nodeNumbers(node);
+      alloc = n.allocatableCpu;
+      onNode = useRequested ? n.requestedCpu : n.nonZeroCpu;
     } else if (name === 'memory') {
-      alloc = node.allocatable.memory ?? 0;
-      onNode = useRequested ? (node.requested.memory ?? 0) : nodeNonZeroRequested(node).memory;
+      const n = nodeNumbers(node);
+      alloc = n.allocatableMemory;
+      onNode = useRequested ? n.requestedMemory : n.nonZeroMemory;
     } else {
       alloc = podRequests[i] === 0 && !NATIVE.has(name) ? 0 : (node.allocatable[name] ?? 0);
       onNode = node.requested[name] ?? 0;
