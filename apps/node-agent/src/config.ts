@@ -33,7 +33,8 @@ export interface NodeAgentConfig {
   proxySyncPeriodSeconds: number;
 }
 
-export type ProxyMode = 'iptables' | 'nftables';
+import type { ProxyMode } from '@keelson/proxy';
+export type { ProxyMode };
 const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'nftables'];
 
 export function nodeAgentDefaults(node: number, env = process.env): NodeAgentConfig {
