@@ -58,7 +58,7 @@ export function renderNftIncremental(prev: NftRuleset, next: NftRuleset): string
     lines.push(...elements('add', name, [...m.elements].filter(([key, text]) => before?.get(key) !== text).map(([, text]) => text)));
   }
   // Every removed chain is emptied before any is deleted: one may jump to another (external-… →
-  // service-… → endpoint-…), and a chain still referenced cannot go (EBUSY).
+  // service-…), and a chain still referenced cannot go (EBUSY).
   const removed = [...prev.chains.keys()].filter((name) => !next.chains.has(name));
   lines.push(...removed.map((name) => `flush chain ${TABLE} ${name}`), ...removed.map((name) => `delete chain ${TABLE} ${name}`));
   for (const name of prev.sets.keys()) if (!next.sets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
