@@ -3,6 +3,7 @@
 // and serves its kubelet port on 10250 + N − 1 unless told otherwise.
 import { parseArgs } from 'node:util';
 import { nodeNamespaceName } from '@keelson/runtime';
+import type { ProxyMode } from '@keelson/proxy';
 
 export interface NodeAgentConfig {
   /** N of keelson-node-N: its namespace, address 172.31.0.N and default kubelet port. */
@@ -33,7 +34,7 @@ export interface NodeAgentConfig {
   proxySyncPeriodSeconds: number;
 }
 
-export type ProxyMode = 'iptables' | 'nftables';
+export type { ProxyMode };
 const PROXY_MODES: readonly ProxyMode[] = ['iptables', 'nftables'];
 
 export function nodeAgentDefaults(node: number, env = process.env): NodeAgentConfig {

@@ -2,19 +2,16 @@
 // Endpoints, Pods, NetworkPolicies and Namespaces; any change queues a sync, and a periodic
 // sync repairs chains deleted or edited by hand. Each sync is one transaction of the agent's
 // own chains in the node's namespace (iptables-restore, or nft -f for services in nftables
-// mode), computed by @keelson/proxy from what the informers hold now.
+// mode), computed by @keelson/proxy's Proxier from what the informers hold now: the same
+// object, and so the same code path, as `npm run bench:proxy` measures.
 import type { EventLog } from '@keelson/eventlog';
 import { Informer } from '@keelson/informer';
 import { CLUSTER_CIDR, nodeExec } from '@keelson/overlay';
 import {
   emptyRuleset,
   IptablesSyncer,
-  mergeRulesets,
   networkPolicyRules,
-  NftablesSyncer,
-  serviceNftRules,
-  servicePorts,
-  serviceRules,
+  Proxier,
   syncLoop,
   type Endpoints,
   type NetworkPolicy,
@@ -48,26 +45,17 @@ export async function startProxyAgent(o: ProxyAgentOptions): Promise<ProxyAgent>
   };
   const all = Object.values(informers);
   await removeOtherModesRules(o);
-  // In nftables mode the services live in `table ip kube-proxy`; NetworkPolicy stays in the
-  // iptables filter table (KEELSON-NP… chains), where bridged pod traffic is seen.
-  const iptables = new IptablesSyncer(o.nodeNs, o.mode === 'iptables' ? ['KUBE-', 'KEELSON-'] : ['KEELSON-']);
-  const nftables = o.mode === 'nftables' ? new NftablesSyncer(o.nodeNs) : undefined;
+  const proxier = new Proxier({ nodeNs: o.nodeNs, mode: o.mode, config: PROXY_CONFIG });
 
   const sync = async (verify: boolean) => {
-    const ports = servicePorts(informers.services.list() as Service[], informers.endpoints.list() as Endpoints[]);
     const policies = networkPolicyRules({
       policies: informers.policies.list() as NetworkPolicy[],
       pods: informers.pods.list() as PolicyPod[],
       namespaces: informers.namespaces.list(),
       nodeName: o.nodeName,
     });
-    if (nftables) {
-      await nftables.sync(serviceNftRules(ports, PROXY_CONFIG), { verify });
-      await iptables.sync(policies, { verify });
-    } else {
-      const result = await iptables.sync(mergeRulesets(serviceRules(ports, PROXY_CONFIG), policies), { verify });
-      if (result.mode === 'full') o.log(`proxy: full iptables sync, ${ports.length} service ports, ${Math.round(result.ms)} ms`);
-    }
+    const result = await proxier.sync(informers.services.list() as Service[], informers.endpoints.list() as Endpoints[], policies, { verify });
+    if (result.services.mode === 'full') o.log(`proxy: full ${o.mode} sync (${result.services.reason}), ${result.servicePorts} service ports, ${Math.round(result.services.ms)} ms`);
   };
 
   let loop: ReturnType<typeof syncLoop> | undefined;

@@ -15,3 +15,5 @@ export { allowed } from './netpol/evaluate';
 export { networkPolicyRules, NETPOL_CHAIN, NETPOL_JUMPS } from './netpol/rules';
 export type { NetpolInput } from './netpol/rules';
 export * from './sync';
+export { Proxier } from './proxier';
+export type { ProxierOptions, ProxierSync, ProxyMode } from './proxier';

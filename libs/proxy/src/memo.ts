@@ -6,12 +6,14 @@
 
 import type { ServicePortInfo } from './model';
 
-/** What a fragment depends on: every field of the service port but its key (name, protocol), and the mode flags. */
-const fingerprint = (sp: ServicePortInfo, flags: string): string =>
-  `${flags}|${sp.clusterIP}|${sp.port}|${sp.nodePort ?? ''}|${sp.affinitySeconds ?? ''}|${sp.endpoints.map((e) => `${e.ip}:${e.port}`).join(',')}`;
+/** What a fragment depends on: every field of the service port but its key (name, protocol). */
+const fingerprint = (sp: ServicePortInfo): string =>
+  `${sp.clusterIP}|${sp.port}|${sp.nodePort ?? ''}|${sp.affinitySeconds ?? ''}|${sp.endpoints.map((e) => `${e.ip}:${e.port}`).join(',')}`;
+
+interface Entry<T> { readonly port: ServicePortInfo; readonly flags: string; readonly fingerprint: string; readonly value: T }
 
 export class PortMemo<T> {
-  private entries = new Map<string, { fingerprint: string; value: T }>();
+  private entries = new Map<string, Entry<T>>();
 
   /**
    * The fragment of every port, made anew by `make` only where the port (or `flags`, which
@@ -19,12 +21,13 @@ export class PortMemo<T> {
    * not seen in this call are dropped.
    */
   map(ports: readonly ServicePortInfo[], flags: string, make: (sp: ServicePortInfo) => T): T[] {
-    const next = new Map<string, { fingerprint: string; value: T }>();
+    const next = new Map<string, Entry<T>>();
     const values = ports.map((sp) => {
       const key = `${sp.name}/${sp.protocol}`;
-      const fp = fingerprint(sp, flags);
       const old = this.entries.get(key);
-      const entry = old && old.fingerprint === fp ? old : { fingerprint: fp, value: make(sp) };
+      // The same port object as last time (ServicePorts hands back unchanged ones): nothing to compare.
+      const kept = old && old.flags === flags && (old.port === sp || old.fingerprint === fingerprint(sp));
+      const entry = !kept ? { port: sp, flags, fingerprint: fingerprint(sp), value: make(sp) } : old.port === sp ? old : { ...old, port: sp };
       next.set(key, entry);
       return entry.value;
     });

@@ -69,37 +69,58 @@ const sortEndpoints = (eps: Iterable<Endpoint>): Endpoint[] =>
  * backs the service port of the same name and protocol; only ready addresses are used.
  */
 export function servicePorts(services: readonly Service[], endpoints: readonly Endpoints[]): ServicePortInfo[] {
-  const byService = new Map<string, Endpoints>();
-  for (const e of endpoints) byService.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
-  const result: ServicePortInfo[] = [];
-  for (const svc of services) {
-    const spec = svc.spec ?? {};
-    if (spec.type === 'ExternalName' || !spec.clusterIP || spec.clusterIP === 'None') continue;
-    const namespace = svc.metadata.namespace ?? 'default';
-    const name = svc.metadata.name ?? '';
-    const eps = byService.get(`${namespace}/${name}`);
-    const clientIP = spec.sessionAffinity === 'ClientIP';
-    for (const sp of spec.ports ?? []) {
-      const protocol = protocolOf(sp.protocol);
-      const seen = new Map<string, Endpoint>();
-      for (const subset of eps?.subsets ?? []) {
-        for (const ep of subset.ports ?? []) {
-          if ((ep.name ?? '') !== (sp.name ?? '') || protocolOf(ep.protocol) !== protocol || !(ep.port > 0)) continue;
-          for (const a of subset.addresses ?? []) if (a.ip) seen.set(endpointKey({ ip: a.ip, port: ep.port }), { ip: a.ip, port: ep.port });
-        }
-      }
-      const nodePort = (spec.type === 'NodePort' || spec.type === 'LoadBalancer') && sp.nodePort ? sp.nodePort : undefined;
-      result.push({
-        name: servicePortName(namespace, name, sp.name ?? ''),
-        namespace, service: name, portName: sp.name ?? '', protocol,
-        clusterIP: spec.clusterIP, port: sp.port,
-        ...(nodePort ? { nodePort } : {}),
-        ...(clientIP ? { affinitySeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS } : {}),
-        endpoints: sortEndpoints(seen.values()),
-      });
+  return new ServicePorts().ports(services, endpoints);
+}
+
+/**
+ * servicePorts that remembers each Service's ports along with the Service and Endpoints
+ * objects they came from. An informer hands back the same objects until they change, so after
+ * an Endpoints event one service is recomputed and every other port is the same object as
+ * before, which PortMemo (memo.ts) then recognises without looking inside.
+ */
+export class ServicePorts {
+  private cache = new WeakMap<Service, { endpoints: Endpoints | undefined; ports: ServicePortInfo[] }>();
+
+  ports(services: readonly Service[], endpoints: readonly Endpoints[]): ServicePortInfo[] {
+    const byService = new Map<string, Endpoints>();
+    for (const e of endpoints) byService.set(`${e.metadata.namespace}/${e.metadata.name}`, e);
+    const result: ServicePortInfo[] = [];
+    for (const svc of services) {
+      const eps = byService.get(`${svc.metadata.namespace ?? 'default'}/${svc.metadata.name ?? ''}`);
+      let entry = this.cache.get(svc);
+      if (!entry || entry.endpoints !== eps) this.cache.set(svc, (entry = { endpoints: eps, ports: portsOf(svc, eps) }));
+      result.push(...entry.ports);
     }
+    return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
   }
-  return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+}
+
+/** One Service's proxied ports with their ready endpoints. */
+function portsOf(svc: Service, eps: Endpoints | undefined): ServicePortInfo[] {
+  const spec = svc.spec ?? {};
+  if (spec.type === 'ExternalName' || !spec.clusterIP || spec.clusterIP === 'None') return [];
+  const namespace = svc.metadata.namespace ?? 'default';
+  const name = svc.metadata.name ?? '';
+  const clientIP = spec.sessionAffinity === 'ClientIP';
+  return (spec.ports ?? []).map((sp) => {
+    const protocol = protocolOf(sp.protocol);
+    const seen = new Map<string, Endpoint>();
+    for (const subset of eps?.subsets ?? []) {
+      for (const ep of subset.ports ?? []) {
+        if ((ep.name ?? '') !== (sp.name ?? '') || protocolOf(ep.protocol) !== protocol || !(ep.port > 0)) continue;
+        for (const a of subset.addresses ?? []) if (a.ip) seen.set(endpointKey({ ip: a.ip, port: ep.port }), { ip: a.ip, port: ep.port });
+      }
+    }
+    const nodePort = (spec.type === 'NodePort' || spec.type === 'LoadBalancer') && sp.nodePort ? sp.nodePort : undefined;
+    return {
+      name: servicePortName(namespace, name, sp.name ?? ''),
+      namespace, service: name, portName: sp.name ?? '', protocol,
+      clusterIP: spec.clusterIP!, port: sp.port,
+      ...(nodePort ? { nodePort } : {}),
+      ...(clientIP ? { affinitySeconds: spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_AFFINITY_SECONDS } : {}),
+      endpoints: sortEndpoints(seen.values()),
+    };
+  });
 }
 
 /**

@@ -14,6 +14,7 @@ import { serviceNftRules } from './nftables/services';
 import { networkPolicyRules } from './netpol/rules';
 import { namespace, pod, policy } from './netpol/world';
 import type { NetworkPolicy } from './netpol/types';
+import { Proxier } from './proxier';
 import { IptablesSyncer, NftablesSyncer, removeProxyRules } from './sync';
 
 const run = promisify(execFile);
@@ -186,5 +187,20 @@ describe('service proxy and NetworkPolicy in a node namespace', () => {
     expect((await nft.sync(serviceNftRules(servicePorts(SERVICES, fewer), CONFIG))).mode).toBe('full');
     expect(await fetchFrom('client', `http://${CLUSTER_IP}/`, 5)).toEqual({ c: 5 });
     await removeProxyRules(node.name);
+  });
+
+  it('given a backend that reaches its own service (hairpin), the connection is masqueraded and answered, in both modes, as the agent syncs', async () => {
+    // The CNI bridge plugin sets hairpin mode on pod ports; without masquerade the backend would
+    // see its own address as the source and the reply would never come back through the NAT.
+    await run('ip', ['-n', node.name, 'link', 'set', 'kpv-a', 'type', 'bridge_slave', 'hairpin', 'on']);
+    const onlyA = [endpoints('default', 'hostnames', [BACKENDS.a], [{ name: 'default', port: 9376 }])];
+    for (const mode of ['iptables', 'nftables'] as const) {
+      const proxier = new Proxier({ nodeNs: node.name, mode, config: CONFIG });
+      expect((await proxier.sync(SERVICES, ENDPOINTS)).services.mode).toBe('full');
+      expect((await proxier.sync(SERVICES, onlyA)).services.mode).toBe('incremental');
+      expect(await fetchFrom('a', `http://${CLUSTER_IP}/`, 3)).toEqual({ a: 3 });
+      expect(await fetchFrom('client', `http://${CLUSTER_IP}/`, 3)).toEqual({ a: 3 });
+      await removeProxyRules(node.name);
+    }
   });
 });

@@ -5,7 +5,6 @@ import { NftServiceRules, serviceNftRules } from './services';
 
 const T = 'ip kube-proxy';
 const SVC = 'service-PM2QQW4D-default/hostnames/tcp/default';
-const EP = (ip: string) => `endpoint-${{ '10.244.1.2': 'IVZFB35Y', '10.244.1.3': 'F52Q5GX5', '10.244.1.4': 'RQTNF6XE' }[ip]}-default/hostnames/tcp/default__${ip}/9376`;
 
 const HOSTNAMES_GOLDEN = `add table ${T} { comment "rules for kube-proxy" ; }
 delete table ${T}
@@ -22,9 +21,7 @@ add chain ${T} services
 add chain ${T} service-endpoints-check
 add chain ${T} reject-chain
 add chain ${T} ${SVC}
-add chain ${T} ${EP('10.244.1.2')}
-add chain ${T} ${EP('10.244.1.3')}
-add chain ${T} ${EP('10.244.1.4')}
+add set ${T} hairpin-endpoints { type ipv4_addr . ipv4_addr ; comment "every endpoint as source . destination: hairpin traffic" ; }
 add map ${T} service-ips { type ipv4_addr . inet_proto . inet_service : verdict ; comment "ClusterIP traffic" ; }
 add map ${T} service-nodeports { type inet_proto . inet_service : verdict ; comment "NodePort traffic" ; }
 add map ${T} no-endpoint-services { type ipv4_addr . inet_proto . inet_service : verdict ; comment "vmap to reject packets to services with no endpoints" ; }
@@ -36,6 +33,7 @@ add rule ${T} nat-prerouting jump services
 add rule ${T} nat-output jump services
 add rule ${T} nat-postrouting jump masquerading
 add rule ${T} mark-for-masquerade mark set mark or 0x4000
+add rule ${T} masquerading ct status dnat ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade
 add rule ${T} masquerading mark and 0x4000 == 0 return
 add rule ${T} masquerading mark set mark xor 0x4000
 add rule ${T} masquerading masquerade fully-random
@@ -45,15 +43,10 @@ add rule ${T} service-endpoints-check ip daddr . meta l4proto . th dport vmap @n
 add rule ${T} service-endpoints-check fib daddr type local ip daddr != 127.0.0.0/8 meta l4proto . th dport vmap @no-endpoint-nodeports
 add rule ${T} reject-chain reject
 add rule ${T} ${SVC} ip daddr 10.96.0.50 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade
-add rule ${T} ${SVC} numgen random mod 3 0 goto ${EP('10.244.1.2')}
-add rule ${T} ${SVC} numgen random mod 2 0 goto ${EP('10.244.1.3')}
-add rule ${T} ${SVC} goto ${EP('10.244.1.4')}
-add rule ${T} ${EP('10.244.1.2')} ip saddr 10.244.1.2 jump mark-for-masquerade
-add rule ${T} ${EP('10.244.1.2')} meta l4proto tcp dnat to 10.244.1.2:9376
-add rule ${T} ${EP('10.244.1.3')} ip saddr 10.244.1.3 jump mark-for-masquerade
-add rule ${T} ${EP('10.244.1.3')} meta l4proto tcp dnat to 10.244.1.3:9376
-add rule ${T} ${EP('10.244.1.4')} ip saddr 10.244.1.4 jump mark-for-masquerade
-add rule ${T} ${EP('10.244.1.4')} meta l4proto tcp dnat to 10.244.1.4:9376
+add rule ${T} ${SVC} numgen random mod 3 0 meta l4proto tcp dnat to 10.244.1.2:9376
+add rule ${T} ${SVC} numgen random mod 2 0 meta l4proto tcp dnat to 10.244.1.3:9376
+add rule ${T} ${SVC} meta l4proto tcp dnat to 10.244.1.4:9376
+add element ${T} hairpin-endpoints { 10.244.1.2 . 10.244.1.2, 10.244.1.3 . 10.244.1.3, 10.244.1.4 . 10.244.1.4 }
 add element ${T} service-ips { 10.96.0.50 . tcp . 80 comment "default/hostnames:default" : goto ${SVC} }
 `;
 
@@ -68,18 +61,20 @@ describe('nftables service rules (golden)', () => {
   it('given ClientIP affinity and a NodePort, endpoints remember clients in timed sets and the NodePort goes through an external chain', () => {
     const text = lines(renderNftFull(rules(stickyNodePort)));
     const svc = 'service-KHN6ECMT-shop/web/tcp/http';
-    const ep = 'endpoint-E3COWV6E-shop/web/tcp/http__10.244.2.5/8080';
     const aff = 'affinity-E3COWV6E-shop/web/tcp/http__10.244.2.5/8080';
+    const aff2 = 'affinity-RTLUG2YG-shop/web/tcp/http__10.244.3.7/8080';
     expect(text).toEqual(expect.arrayContaining([
       `add set ${T} ${aff} { type ipv4_addr ; flags dynamic,timeout ; timeout 600s ; }`,
-      `add rule ${T} ${svc} ip saddr @${aff} goto ${ep}`,
-      `add rule ${T} ${ep} update @${aff} { ip saddr }`,
+      // A client seen before goes back to its endpoint, and either way the set remembers it anew.
+      `add rule ${T} ${svc} ip saddr @${aff} update @${aff} { ip saddr } meta l4proto tcp dnat to 10.244.2.5:8080`,
+      `add rule ${T} ${svc} numgen random mod 2 0 update @${aff} { ip saddr } meta l4proto tcp dnat to 10.244.2.5:8080`,
+      `add rule ${T} ${svc} update @${aff2} { ip saddr } meta l4proto tcp dnat to 10.244.3.7:8080`,
       `add rule ${T} external-KHN6ECMT-shop/web/tcp/http jump mark-for-masquerade`,
       `add rule ${T} external-KHN6ECMT-shop/web/tcp/http goto ${svc}`,
       `add element ${T} service-nodeports { tcp . 30080 comment "shop/web:http" : goto external-KHN6ECMT-shop/web/tcp/http }`,
     ]));
     // Affinity lookups come before the random choice.
-    expect(text.findIndex((l) => l.includes(`${svc} ip saddr @`))).toBeLessThan(text.findIndex((l) => l.includes(`${svc} numgen random mod 2 0 goto ${ep}`)));
+    expect(text.findIndex((l) => l.includes(`${svc} ip saddr @`))).toBeLessThan(text.findIndex((l) => l.includes(`${svc} numgen random mod 2 0`)));
   });
 
   it('given a service without endpoints, its ClusterIP and NodePort go to the reject chain and no service chain is made', () => {
@@ -98,24 +93,33 @@ describe('nftables incremental sync', () => {
     expect(renderNftIncremental(withEndpoints(['10.244.1.2']), withEndpoints(['10.244.1.2']))).toBe('');
   });
 
-  it('given an endpoint added, the new endpoint chain is created and only the service chain is rewritten', () => {
+  it('given an endpoint added, only the service chain is rewritten and the new address joins the hairpin set', () => {
     expect(lines(renderNftIncremental(withEndpoints(['10.244.1.2']), withEndpoints(['10.244.1.2', '10.244.1.3'])))).toEqual([
-      `add chain ${T} ${EP('10.244.1.3')}`,
       `flush chain ${T} ${SVC}`,
       `add rule ${T} ${SVC} ip daddr 10.96.0.50 tcp dport 80 ip saddr != 10.244.0.0/16 jump mark-for-masquerade`,
-      `add rule ${T} ${SVC} numgen random mod 2 0 goto ${EP('10.244.1.2')}`,
-      `add rule ${T} ${SVC} goto ${EP('10.244.1.3')}`,
-      `add rule ${T} ${EP('10.244.1.3')} ip saddr 10.244.1.3 jump mark-for-masquerade`,
-      `add rule ${T} ${EP('10.244.1.3')} meta l4proto tcp dnat to 10.244.1.3:9376`,
+      `add rule ${T} ${SVC} numgen random mod 2 0 meta l4proto tcp dnat to 10.244.1.2:9376`,
+      `add rule ${T} ${SVC} meta l4proto tcp dnat to 10.244.1.3:9376`,
+      `add element ${T} hairpin-endpoints { 10.244.1.3 . 10.244.1.3 }`,
     ]);
+  });
+
+  it('given an endpoint that also backs another service removed from one, it stays in the hairpin set', () => {
+    const both = (ips: string[]) => rules({
+      services: [...hostnames.services, ...stickyNodePort.services],
+      endpoints: [endpoints('default', 'hostnames', ips, [{ name: 'default', port: 9376 }]), endpoints('shop', 'web', ['10.244.1.2'], [{ name: 'http', port: 8080 }])],
+    });
+    const text = renderNftIncremental(both(['10.244.1.2', '10.244.1.3']), both(['10.244.1.3']));
+    expect(text).not.toContain('10.244.1.2 . 10.244.1.2');
+    expect(text).toContain(`add rule ${T} ${SVC} meta l4proto tcp dnat to 10.244.1.3:9376`);
   });
 
   it('given the last endpoint gone, the map element moves to the reject map before the chains are deleted', () => {
     expect(lines(renderNftIncremental(withEndpoints(['10.244.1.2']), withEndpoints([])))).toEqual([
+      `delete element ${T} hairpin-endpoints { 10.244.1.2 . 10.244.1.2 }`,
       `delete element ${T} service-ips { 10.96.0.50 . tcp . 80 }`,
       `add element ${T} no-endpoint-services { 10.96.0.50 . tcp . 80 comment "default/hostnames:default" : goto reject-chain }`,
-      `flush chain ${T} ${SVC}`, `flush chain ${T} ${EP('10.244.1.2')}`,
-      `delete chain ${T} ${SVC}`, `delete chain ${T} ${EP('10.244.1.2')}`,
+      `flush chain ${T} ${SVC}`,
+      `delete chain ${T} ${SVC}`,
     ]);
   });
 
@@ -126,7 +130,7 @@ describe('nftables incremental sync', () => {
     const firstDelete = out.findIndex((l) => l.startsWith('delete'));
     expect(out.slice(0, firstDelete).every((l) => l.startsWith('flush'))).toBe(true);
     expect(out.slice(firstDelete).every((l) => l.startsWith('delete'))).toBe(true);
-    expect(out.filter((l) => l.startsWith('delete')).map((l) => l.split(' ')[4].split('-')[0]).sort()).toEqual(['endpoint', 'endpoint', 'external', 'service']);
+    expect(out.filter((l) => l.startsWith('delete')).map((l) => l.split(' ')[4].split('-')[0]).sort()).toEqual(['external', 'service']);
   });
 });
 
@@ -145,7 +149,7 @@ describe('nftables rules kept per service between generations', () => {
     const after = generator.rules(ports(['10.244.1.3']));
     expect(after.chains.get('service-KHN6ECMT-shop/web/tcp/http')).toBe(before.chains.get('service-KHN6ECMT-shop/web/tcp/http'));
     expect(lines(renderNftIncremental(before, after)).map((l) => l.split(' ').slice(0, 2).join(' '))).toEqual([
-      'add chain', 'flush chain', 'add rule', 'add rule', 'add rule', 'add rule', 'flush chain', 'delete chain',
+      'delete element', 'flush chain', 'add rule', 'add rule', 'add element',
     ]);
   });
 });

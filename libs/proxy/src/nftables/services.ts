@@ -1,11 +1,16 @@
-// Service rules as kube-proxy's nftables mode writes them (pkg/proxy/nftables/proxier.go):
-// one lookup in a verdict map replaces iptables' linear walk of KUBE-SERVICES, so per-packet
-// cost and per-change work no longer grow with the number of services. A service's endpoint
-// is chosen by `numgen random mod k` rules, one per endpoint (see portRules for why not
-// kube-proxy's single anonymous vmap).
+// Service rules after kube-proxy's nftables mode (pkg/proxy/nftables/proxier.go): one lookup
+// in a verdict map replaces iptables' linear walk of KUBE-SERVICES, so per-packet cost and
+// per-change work no longer grow with the number of services. Two departures, both to keep a
+// transaction's cost down (see portRules and the hairpin set):
+//   - a service's endpoint is chosen by `numgen random mod k` rules that DNAT directly, one per
+//     endpoint, instead of one anonymous vmap to per-endpoint chains: no endpoint-… chains;
+//   - hairpin traffic (an endpoint reaching itself through the service) is marked for
+//     masquerade in postrouting, where it is the DNATed packet whose source equals its new
+//     destination: a lookup of `saddr . daddr` in the set of `ip . ip` of every endpoint.
 //
-//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen rules → goto endpoint-… → dnat
+//   nat-prerouting/nat-output → services ─ @service-ips[daddr . proto . dport] → goto service-… ─ numgen rules → dnat
 //                                        └ local daddr: @service-nodeports[proto . dport] → goto external-… → goto service-…
+//   nat-postrouting → masquerading ─ DNATed and saddr . daddr in @hairpin-endpoints → mark for masquerade
 //   filter-input/forward/output (new connections) → service-endpoints-check → @no-endpoint-* → reject-chain
 
 import { hashBase32 } from '../hash';
@@ -21,10 +26,10 @@ const base = (sp: ServicePortInfo) => `${sp.namespace}/${sp.service}/${sp.protoc
 export const serviceChain = (sp: ServicePortInfo) => `service-${hashed(base(sp))}`;
 export const externalChain = (sp: ServicePortInfo) => `external-${hashed(base(sp))}`;
 const endpointBase = (sp: ServicePortInfo, ip: string, port: number) => `${base(sp)}__${ip}/${port}`;
-export const endpointChain = (sp: ServicePortInfo, ip: string, port: number) => `endpoint-${hashed(endpointBase(sp, ip, port))}`;
 export const affinitySet = (sp: ServicePortInfo, ip: string, port: number) => `affinity-${hashed(endpointBase(sp, ip, port))}`;
 
 const LOCAL = 'fib daddr type local ip daddr != 127.0.0.0/8';
+export const HAIRPIN_SET = 'hairpin-endpoints';
 
 /** One service port's share: its chains, its map elements and its affinity sets. */
 interface PortRules {
@@ -54,13 +59,14 @@ export class NftServiceRules {
     chain('nat-output', ['jump services'], 'type nat hook output priority -100');
     chain('nat-postrouting', ['jump masquerading'], 'type nat hook postrouting priority 100');
     chain('mark-for-masquerade', [`mark set mark or ${mark}`]);
-    chain('masquerading', [`mark and ${mark} == 0 return`, `mark set mark xor ${mark}`, 'masquerade fully-random']);
+    chain('masquerading', [`ct status dnat ip saddr . ip daddr @${HAIRPIN_SET} jump mark-for-masquerade`, `mark and ${mark} == 0 return`, `mark set mark xor ${mark}`, 'masquerade fully-random']);
     chain('services', ['ip daddr . meta l4proto . th dport vmap @service-ips', `${LOCAL} meta l4proto . th dport vmap @service-nodeports`]);
     chain('service-endpoints-check', ['ip daddr . meta l4proto . th dport vmap @no-endpoint-services', `${LOCAL} meta l4proto . th dport vmap @no-endpoint-nodeports`]);
     chain('reject-chain', ['reject']);
 
-    const map = (type: string, comment: string): NftMap => ({ type, comment, elements: new Map() });
+    const map = (type: string, comment: string, kind?: 'set'): NftMap => ({ type, comment, elements: new Map(), ...(kind ? { kind } : {}) });
     const maps = new Map<string, NftMap>([
+      [HAIRPIN_SET, map('ipv4_addr . ipv4_addr', 'every endpoint as source . destination: hairpin traffic', 'set')],
       ['service-ips', map('ipv4_addr . inet_proto . inet_service : verdict', 'ClusterIP traffic')],
       ['service-nodeports', map('inet_proto . inet_service : verdict', 'NodePort traffic')],
       ['no-endpoint-services', map('ipv4_addr . inet_proto . inet_service : verdict', 'vmap to reject packets to services with no endpoints')],
@@ -90,31 +96,28 @@ function portRules(sp: ServicePortInfo, config: ProxyConfig): PortRules {
     return { chains: [], elements, sets: [] };
   }
   const svc = serviceChain(sp);
-  const eps = sp.endpoints.map((e) => ({ ...e, chain: endpointChain(sp, e.ip, e.port), set: affinitySet(sp, e.ip, e.port) }));
+  const sticky = sp.affinitySeconds !== undefined;
+  const eps = sp.endpoints.map((e) => ({ ...e, set: affinitySet(sp, e.ip, e.port) }));
+  // What kube-proxy's endpoint-… chain does, as statements: remember the client (ClientIP
+  // affinity) and DNAT. The hairpin masquerade is in postrouting (HAIRPIN_SET).
+  const toEndpoint = (e: (typeof eps)[number]) => `${sticky ? `update @${e.set} { ip saddr } ` : ''}meta l4proto ${sp.protocol} dnat to ${e.ip}:${e.port}`;
   const svcRules = [`ip daddr ${sp.clusterIP} ${sp.protocol} dport ${sp.port} ip saddr != ${config.clusterCIDR} jump mark-for-masquerade`];
-  if (sp.affinitySeconds !== undefined) for (const e of eps) svcRules.push(`ip saddr @${e.set} goto ${e.chain}`);
-  // kube-proxy writes one `numgen random mod n vmap { 0 : goto …, … }` here. Each such rule is
-  // an anonymous set, and binding one walks the whole kernel transaction
+  if (sticky) for (const e of eps) svcRules.push(`ip saddr @${e.set} ${toEndpoint(e)}`);
+  // kube-proxy writes one `numgen random mod n vmap { 0 : goto endpoint-…, … }` here. Each such
+  // rule is an anonymous set, and binding one walks the whole kernel transaction
   // (__nft_set_trans_bind): a full sync of 5,000 services spent 52 s of CPU, mostly there.
   // The same choice as a rule per endpoint, like iptables' statistic rules: the i-th of n
   // wins 1/(n-i) of what reaches it (model.ts, probability), the last takes the rest.
-  eps.forEach((e, i) => svcRules.push(i < eps.length - 1 ? `numgen random mod ${eps.length - i} 0 goto ${e.chain}` : `goto ${e.chain}`));
+  eps.forEach((e, i) => svcRules.push(i < eps.length - 1 ? `numgen random mod ${eps.length - i} 0 ${toEndpoint(e)}` : toEndpoint(e)));
   const chains: (readonly [string, NftChain])[] = [[svc, { rules: svcRules }]];
-  const elements = [element('service-ips', ipKey, `goto ${svc}`)];
+  const elements: (readonly [string, string, string])[] = [element('service-ips', ipKey, `goto ${svc}`)];
   if (npKey) {
     const ext = externalChain(sp);
     chains.push([ext, { rules: ['jump mark-for-masquerade', `goto ${svc}`] }]);
     elements.push(element('service-nodeports', npKey, `goto ${ext}`));
   }
-  const sets: (readonly [string, string])[] = [];
-  for (const e of eps) {
-    const epRules = [`ip saddr ${e.ip} jump mark-for-masquerade`];
-    if (sp.affinitySeconds !== undefined) {
-      sets.push([e.set, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.affinitySeconds}s ;`]);
-      epRules.push(`update @${e.set} { ip saddr }`);
-    }
-    epRules.push(`meta l4proto ${sp.protocol} dnat to ${e.ip}:${e.port}`);
-    chains.push([e.chain, { rules: epRules }]);
-  }
+  // One element per endpoint address, shared by every service it backs (same key, same text).
+  for (const e of eps) elements.push([HAIRPIN_SET, `${e.ip} . ${e.ip}`, `${e.ip} . ${e.ip}`]);
+  const sets: (readonly [string, string])[] = sticky ? eps.map((e) => [e.set, `type ipv4_addr ; flags dynamic,timeout ; timeout ${sp.affinitySeconds}s ;`] as const) : [];
   return { chains, elements, sets };
 }
