@@ -4,6 +4,7 @@ export * from './request-info';
 export * from './store';
 export * from './strategy';
 export { createHttpHandler, transportErrorStatus, type HttpOptions } from './http/server';
+export { createRequestListener, MAX_BODY } from './http/request-listener';
 export type { WatchEvent, WatchSink } from './handlers/watch';
 export type { DeleteOptions } from './handlers/delete';
 export type { PatchType } from './handlers/patch';

@@ -51,6 +51,24 @@ describe('EventLog against a real JetStream', () => {
     expect((await log.bounds()).last).toBe(a.seq);
   });
 
+  it('answers each of many appends sent at once with the sequence of its own entry', async () => {
+    const names = Array.from({ length: 300 }, (_, i) => `burst-${i}`);
+    const entries = await Promise.all(names.map((n) => log.append({ key: key(n), expectedSeq: 0, envelope: env('Created', n) })));
+    expect(new Set(entries.map((e) => e.seq)).size).toBe(names.length);
+    const stored = await Promise.all(entries.map((e) => log.entryAt(e.seq)));
+    expect(stored.map((e) => e?.object.metadata.name)).toEqual(names);
+  });
+
+  it('fails an append that no stream takes instead of waiting for it forever', async () => {
+    const elsewhere = await EventLog.connect({ servers, stream: `T_LOG_${id}`, prefix: `t${id}.obj` });
+    try {
+      Object.assign(elsewhere, { prefix: `u${id}.obj` }); // subjects outside the stream: nobody answers
+      await expect(elsewhere.append({ key: key('lost'), expectedSeq: 0, envelope: env('Created', 'lost') })).rejects.toThrow(/503|no responders/i);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('returns null for a name never used', async () => {
     expect(await log.last(key('never'))).toBeNull();
   });

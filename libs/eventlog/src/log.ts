@@ -2,6 +2,7 @@ import { connect, DeliverPolicy, headers, JSONCodec, NatsError, RetentionPolicy,
 import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
 import type { KubeObject } from '@keelson/apimachinery';
 import type { Envelope, LogEntry } from './envelope';
+import { JetStreamPublishError, Publisher } from './publisher';
 import { OBJECT_SUBJECT_PREFIX, STREAM, subjectFor, type ObjectKey } from './subject';
 
 // The log itself: append with optimistic concurrency, read the last entry of a subject,
@@ -44,13 +45,18 @@ export interface AppendRequest {
 }
 
 export class EventLog {
+  /** appends, pipelined: one ack inbox, one socket write per event-loop turn */
+  private readonly publisher: Publisher;
+
   private constructor(
     readonly nc: NatsConnection,
     readonly js: JetStreamClient,
     readonly jsm: JetStreamManager,
     readonly stream: string,
     readonly prefix: string,
-  ) {}
+  ) {
+    this.publisher = new Publisher(nc);
+  }
 
   /** direct get: served by any replica without a round trip through the stream leader's API */
   private get direct(): DirectStreamAPI {
@@ -91,13 +97,14 @@ export class EventLog {
   async append(req: AppendRequest): Promise<LogEntry> {
     const subject = subjectFor(req.key, this.prefix);
     const h = headers();
+    h.set('Nats-Expected-Stream', this.stream);
     h.set('Nats-Expected-Last-Subject-Sequence', String(req.expectedSeq));
     if (req.msgId) h.set('Nats-Msg-Id', req.msgId);
     try {
-      const ack = await this.js.publish(subject, codec.encode(req.envelope), { headers: h, expect: { streamName: this.stream } });
+      const ack = await this.publisher.publish(subject, codec.encode(req.envelope), h);
       return { ...req.envelope, seq: ack.seq, subject };
     } catch (e) {
-      if (e instanceof NatsError && e.api_error?.err_code === WRONG_LAST_SEQUENCE) throw new WrongLastSequence(subject, req.expectedSeq);
+      if (e instanceof JetStreamPublishError && e.errCode === WRONG_LAST_SEQUENCE) throw new WrongLastSequence(subject, req.expectedSeq);
       throw e;
     }
   }
@@ -168,7 +175,9 @@ export class EventLog {
   }
 
   async close(): Promise<void> {
+    // Draining lets the acks of appends already sent arrive; the publisher then fails what is left.
     await this.nc.drain().catch(() => this.nc.close());
+    this.publisher.close();
   }
 }
 

@@ -1,12 +1,20 @@
+import type { ClientBase } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { parseSubject, type LogEntry } from '@keelson/eventlog';
-import { foldBatch, type ProjectedObject } from './evolve';
+import { HistoryBatch, textArray } from './bulk-load';
+import { foldBatch } from './evolve';
 
 // Writes one batch of log entries in one transaction together with the checkpoint, so a
 // batch is either wholly in Postgres (and the checkpoint says so) or not at all: a projector
 // killed at any moment resumes from the checkpoint without loss or double effect.
-// Rows travel as one jsonb parameter and are unpacked by jsonb_to_recordset: one round trip
-// per statement, whatever the batch size.
+//
+// The live projector writes a batch in four round trips whatever its size: begin and lock the
+// checkpoint; COPY the history rows; upsert (or delete) the objects' newest states, each object
+// taken from the history row just written so that Postgres parses its JSON once; move the
+// checkpoint and commit. History needs no conflict handling: under the checkpoint lock, no
+// entry past the checkpoint can be in it yet (every row there was committed with a checkpoint
+// at or beyond its sequence).
 
 export async function readCheckpoint(db: DataSource | EntityManager, name: string): Promise<number> {
   const rows: { seq: string }[] = await db.query(`SELECT seq FROM checkpoints WHERE name = $1`, [name]);
@@ -15,63 +23,70 @@ export async function readCheckpoint(db: DataSource | EntityManager, name: strin
 
 export async function writeBatch(db: DataSource, checkpointName: string, entries: readonly LogEntry[]): Promise<number> {
   if (entries.length === 0) return readCheckpoint(db, checkpointName);
-  return db.transaction(async (tx) => {
+  const runner = db.createQueryRunner() as PostgresQueryRunner;
+  const client = (await runner.connect()) as ClientBase;
+  const name = client.escapeLiteral(checkpointName);
+  try {
     // Lock the checkpoint row: two projectors on one schema serialise here, and the second skips what the first wrote.
-    await tx.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, 0) ON CONFLICT (name) DO NOTHING`, [checkpointName]);
-    const rows: { seq: string }[] = await tx.query(`SELECT seq FROM checkpoints WHERE name = $1 FOR UPDATE`, [checkpointName]);
-    const done = Number(rows[0].seq);
+    const begun = (await client.query(
+      `BEGIN; INSERT INTO checkpoints (name, seq) VALUES (${name}, 0) ON CONFLICT (name) DO NOTHING; SELECT seq FROM checkpoints WHERE name = ${name} FOR UPDATE`,
+    )) as unknown as { rows: { seq: string }[] }[];
+    const done = Number(begun[2].rows[0].seq);
     const fresh = entries.filter((e) => e.seq > done);
-    if (fresh.length === 0) return done;
-
-    await insertHistory(tx, fresh);
-    await writeObjects(tx, [...foldBatch(fresh).values()]);
+    if (fresh.length === 0) {
+      await client.query('COMMIT');
+      return done;
+    }
+    const history = new HistoryBatch();
+    for (const e of fresh) history.add(e);
+    await history.copy(client);
+    await writeObjects(client, fresh);
     const last = fresh[fresh.length - 1].seq;
-    await tx.query(`UPDATE checkpoints SET seq = $2 WHERE name = $1`, [checkpointName, last]);
+    await client.query(`UPDATE checkpoints SET seq = ${last} WHERE name = ${name}; COMMIT`);
     return last;
-  });
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await runner.release();
+  }
 }
 
-type Queryable = Pick<EntityManager, 'query'>;
+// Prepared once per connection (named statements); the rows travel as arrays, one per column.
+const UPSERT_OBJECTS = {
+  name: 'projector_upsert_objects',
+  text: `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object)
+     SELECT u.resource, u.namespace, u.name, u.uid, u.rv, u.labels::jsonb, u.owner_uids::text[], u.node_name, u.phase,
+            jsonb_set(h.object, '{metadata,resourceVersion}', to_jsonb(u.rv::text))
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
+          AS u(resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase)
+     JOIN history h ON h.seq = u.rv
+     ON CONFLICT (resource, namespace, name) DO UPDATE SET
+       uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, owner_uids = excluded.owner_uids,
+       node_name = excluded.node_name, phase = excluded.phase, object = excluded.object
+     WHERE objects.rv < excluded.rv`,
+};
+const DELETE_OBJECTS = {
+  name: 'projector_delete_objects',
+  text: `DELETE FROM objects o USING unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS x(resource, namespace, name, seq)
+     WHERE o.resource = x.resource AND o.namespace = x.namespace AND o.name = x.name AND o.rv < x.seq`,
+};
 
-/** Appends entries to the history table (idempotent: a sequence already there is skipped). */
-export async function insertHistory(db: Queryable, entries: readonly LogEntry[]): Promise<void> {
-  if (!entries.length) return;
-  await db.query(
-    `INSERT INTO history (seq, resource, namespace, name, type, actor, cause, correlation, time, object)
-     SELECT x.seq, x.resource, x.namespace, x.name, x.type, x.actor, x.cause, x.correlation, x.time, x.object
-     FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, resource text, namespace text, name text, type text, actor text, cause bigint, correlation text, time timestamptz, object jsonb)
-     ON CONFLICT (seq) DO NOTHING`,
-    [JSON.stringify(entries.map(historyRecord))],
-  );
-}
-
-/** Writes each object's newest state (upsert, or delete for a tombstone), never going back to an older version. */
-export async function writeObjects(db: Queryable, states: readonly { entry: LogEntry; row: ProjectedObject | null }[]): Promise<void> {
-  const upserts: unknown[] = [];
-  const deletes: unknown[] = [];
-  for (const { entry, row } of states) {
-    if (row) upserts.push({ ...row, owner_uids: row.ownerUids, node_name: row.nodeName });
-    else deletes.push({ ...keyOf(entry), seq: entry.seq });
+/** Each object's newest state in the batch (upsert, or delete for a tombstone), never going back to an older version. */
+async function writeObjects(client: ClientBase, entries: readonly LogEntry[]): Promise<void> {
+  const up: unknown[][] = [[], [], [], [], [], [], [], [], []];
+  const del: unknown[][] = [[], [], [], []];
+  for (const { entry, row } of foldBatch(entries).values()) {
+    if (row) {
+      const values = [row.resource, row.namespace, row.name, row.uid, row.rv, JSON.stringify(row.labels), textArray(row.ownerUids), row.nodeName, row.phase];
+      values.forEach((v, i) => up[i].push(v));
+    } else {
+      const k = keyOf(entry);
+      [k.resource, k.namespace, k.name, entry.seq].forEach((v, i) => del[i].push(v));
+    }
   }
-  if (upserts.length) {
-    await db.query(
-      `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object)
-       SELECT x.resource, x.namespace, x.name, x.uid, x.rv, x.labels, ARRAY(SELECT jsonb_array_elements_text(x.owner_uids)), x.node_name, x.phase, x.object
-       FROM jsonb_to_recordset($1::jsonb) AS x(resource text, namespace text, name text, uid text, rv bigint, labels jsonb, owner_uids jsonb, node_name text, phase text, object jsonb)
-       ON CONFLICT (resource, namespace, name) DO UPDATE SET
-         uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, owner_uids = excluded.owner_uids,
-         node_name = excluded.node_name, phase = excluded.phase, object = excluded.object
-       WHERE objects.rv < excluded.rv`,
-      [JSON.stringify(upserts)],
-    );
-  }
-  if (deletes.length) {
-    await db.query(
-      `DELETE FROM objects o USING jsonb_to_recordset($1::jsonb) AS x(resource text, namespace text, name text, seq bigint)
-       WHERE o.resource = x.resource AND o.namespace = x.namespace AND o.name = x.name AND o.rv < x.seq`,
-      [JSON.stringify(deletes)],
-    );
-  }
+  if (up[0].length) await client.query({ ...UPSERT_OBJECTS, values: up });
+  if (del[0].length) await client.query({ ...DELETE_OBJECTS, values: del });
 }
 
 function keyOf(e: LogEntry): { resource: string; namespace: string; name: string } {

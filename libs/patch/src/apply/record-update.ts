@@ -17,6 +17,7 @@ import { FieldSet } from './field-set';
 import { decodeManagedFields, managerId, withManagedFields } from './managed-fields';
 import { trackedView } from './reset-fields';
 import { compare } from './walk';
+import { createdFieldsV1 } from './created-fields';
 
 export interface RecordUpdateArgs {
   /** The stored object; null for a create. */
@@ -43,6 +44,7 @@ export function recordUpdate(args: RecordUpdateArgs): KubeObject {
   }
   const meta = args.meta ?? patchMetaFor(parseApiVersion(updated.apiVersion ?? '').group, updated.kind);
   const useSent = Array.isArray(sent) && sent.length > 0 && !subresource;
+  if (old === null && !useSent) return recordCreate(args, meta);
   const managers = decodeManagedFields(useSent ? sent : old?.metadata.managedFields);
 
   const changes = compare(trackedView(old, subresource), trackedView(updated, subresource), meta);
@@ -60,6 +62,27 @@ export function recordUpdate(args: RecordUpdateArgs): KubeObject {
     managers.set(id, { manager, operation: 'Update', apiVersion, subresource, time: now, set: orEmpty(owned, changed) });
   }
   return withManagedFields(updated, managers);
+}
+
+/**
+ * A create with no managedFields of its own: the creator's Update entry owns everything it set,
+ * built in one walk (created-fields.ts) — the same entry the general path gives.
+ */
+function recordCreate(args: RecordUpdateArgs, meta: PatchMeta): KubeObject {
+  const { updated, manager, apiVersion, now, subresource } = args;
+  const view = trackedView(updated, subresource);
+  let fieldsV1: Record<string, unknown>;
+  try {
+    fieldsV1 = createdFieldsV1(view, meta);
+  } catch (e) {
+    // A list element without its key: the general walk says where, in Kubernetes' words.
+    compare({}, view, meta);
+    throw e;
+  }
+  const metadata = { ...updated.metadata };
+  if (Object.keys(fieldsV1).length === 0) delete metadata.managedFields;
+  else metadata.managedFields = [{ manager, operation: 'Update', apiVersion, ...(now ? { time: now } : {}), fieldsType: 'FieldsV1', fieldsV1, ...(subresource ? { subresource } : {}) }];
+  return { ...updated, metadata };
 }
 
 /** a ∪ b, without a copy when one of them is empty. */

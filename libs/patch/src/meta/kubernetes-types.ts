@@ -108,10 +108,16 @@ const TYPES: TypeTable = {
  * Endpoints — whose subsets are atomic —, …) still get ObjectMeta's finalizers and
  * ownerReferences right. Unknown kinds (custom resources) get the same generic metadata.
  */
+const ROOTS = new Map<string, PatchMeta>();
+
 export function patchMetaFor(group: string, kind: string): PatchMeta {
   void group; // every kind served today has one name across groups; kept for custom resources
   if (!kind) return UNKNOWN;
-  return patchMetaFromTypes(TYPES, Object.prototype.hasOwnProperty.call(TYPES, kind) && TYPES[kind].metadata ? kind : 'Generic');
+  const root = Object.prototype.hasOwnProperty.call(TYPES, kind) && TYPES[kind].metadata ? kind : 'Generic';
+  // One root per kind, so that the children it builds as walks ask for them are kept with it.
+  let meta = ROOTS.get(root);
+  if (!meta) ROOTS.set(root, (meta = patchMetaFromTypes(TYPES, root)));
+  return meta;
 }
 
 export const KUBERNETES_TYPES: TypeTable = TYPES;

@@ -66,15 +66,24 @@ class DescribedMeta implements PatchMeta {
     this.mapType = d.mapType ?? (d.type ? types[d.type]?.['']?.mapType : undefined) ?? 'struct';
   }
 
+  // Every walk of an object asks for the same children again and again: each is built once.
+  private fields?: Map<string, PatchMeta>;
+  private itemMeta?: PatchMeta;
+
   field(name: string): PatchMeta {
     if (this.mapType === 'granular') return this.items();
-    const fields = this.d.type ? this.types[this.d.type] : undefined;
-    const child = fields?.[name];
-    return child ? new DescribedMeta(this.types, child) : UNKNOWN;
+    let known = this.fields?.get(name);
+    if (!known) {
+      const child = this.d.type ? this.types[this.d.type]?.[name] : undefined;
+      if (!child) return UNKNOWN; // not kept: names a type does not declare are the client's, without bound
+      known = new DescribedMeta(this.types, child);
+      (this.fields ??= new Map()).set(name, known);
+    }
+    return known;
   }
 
   items(): PatchMeta {
-    return this.d.type ? new DescribedMeta(this.types, { type: this.d.type }) : UNKNOWN;
+    return (this.itemMeta ??= this.d.type ? new DescribedMeta(this.types, { type: this.d.type }) : UNKNOWN);
   }
 }
 
