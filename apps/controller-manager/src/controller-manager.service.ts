@@ -29,6 +29,7 @@ export class ControllerManagerService implements OnApplicationBootstrap, OnAppli
       log: this.log,
       connect: (actor) => ApiClient.connect(c.natsUrl, actor),
       controllers: c.controllers,
+      controllerOptions: { nodeLifecycle: { nodeMonitorGracePeriodSeconds: c.nodeMonitorGracePeriodSeconds, defaultTolerationSeconds: c.defaultTolerationSeconds } },
     }));
     this.elector = new LeaderElector(this.log.nc, { name: LEASE_NAME, identity: c.identity, leaseMs: c.leaseMs, renewMs: c.renewMs }, {
       onStartedLeading: () => {

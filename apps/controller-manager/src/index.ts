@@ -1,3 +1,3 @@
 export { startControllerManager, type RunningControllerManager } from './server';
-export { controllerManagerConfig, parseControllers, type ControllerManagerAppConfig } from './config';
+export { controllerManagerConfig, parseControllers, parseSeconds, type ControllerManagerAppConfig } from './config';
 export { LEASE_NAME } from './controller-manager.service';

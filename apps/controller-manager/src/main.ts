@@ -1,10 +1,21 @@
-// The controller-manager on its own: `node -r @swc-node/register apps/controller-manager/src/main.ts [--controllers a,b]`,
+// The controller-manager on its own:
+//   node -r @swc-node/register apps/controller-manager/src/main.ts [--controllers a,b]
+//     [--node-monitor-grace-period 40s] [--default-toleration-seconds 300]
 // the rest from the environment (see config.ts).
 import { parseArgs } from 'node:util';
 import { runService } from '@keelson/local';
-import { controllerManagerConfig, parseControllers } from './config';
+import { controllerManagerConfig, parseControllers, parseSeconds } from './config';
 import { startControllerManager } from './server';
 
-const { values } = parseArgs({ options: { controllers: { type: 'string' } }, strict: true });
+const { values } = parseArgs({
+  options: { controllers: { type: 'string' }, 'node-monitor-grace-period': { type: 'string' }, 'default-toleration-seconds': { type: 'string' } },
+  strict: true,
+});
+const seconds = (flag: 'node-monitor-grace-period' | 'default-toleration-seconds') => (values[flag] === undefined ? undefined : parseSeconds(values[flag], flag));
 
-runService(() => startControllerManager(controllerManagerConfig({ controllers: values.controllers ? parseControllers(values.controllers) : undefined })), () => 'keelson controller-manager started');
+const config = controllerManagerConfig({
+  controllers: values.controllers ? parseControllers(values.controllers) : undefined,
+  nodeMonitorGracePeriodSeconds: seconds('node-monitor-grace-period'),
+  defaultTolerationSeconds: seconds('default-toleration-seconds'),
+});
+runService(() => startControllerManager(config), () => `keelson controller-manager started (node-monitor-grace-period ${config.nodeMonitorGracePeriodSeconds}s, default-toleration-seconds ${config.defaultTolerationSeconds})`);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import { ensureImages } from '@keelson/runtime';
+import { moverDeployment } from './testing/mover';
 import { eventually, RealCluster } from './testing/real-cluster';
 
 const NODES = [31, 32, 33];
@@ -218,26 +219,7 @@ describe('workloads on real nodes', () => {
   });
 
   it('when a node’s agent stops, then the node becomes NotReady and its pods move to the other nodes; back when the agent returns', async () => {
-    const toleration = (key: string) => ({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 5 });
-    const mover = {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'mover' },
-      spec: {
-        replicas: 4,
-        selector: { matchLabels: { app: 'mover' } },
-        template: {
-          metadata: { labels: { app: 'mover' } },
-          spec: {
-            // short tolerations instead of the default 300 s, so the test waits the node grace period (40 s) and 5 s more
-            tolerations: [toleration('node.kubernetes.io/unreachable'), toleration('node.kubernetes.io/not-ready')],
-            topologySpreadConstraints: [{ maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway', labelSelector: { matchLabels: { app: 'mover' } } }],
-            terminationGracePeriodSeconds: 1,
-            containers: [{ name: 'sleep', image: 'busybox', command: ['sleep', '3600'] }],
-          },
-        },
-      },
-    };
+    const mover = moverDeployment(4);
     await ok(['apply', '-f', '-'], JSON.stringify(mover));
     const placed = await eventually(() => pods('app=mover'), (p) => p.length === 4 && p.every((x) => x.status.phase === 'Running'), 120_000);
     const victim = nodeNumber(placed[0]);

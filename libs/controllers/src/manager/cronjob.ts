@@ -5,7 +5,7 @@ import { keyOfObject, splitKey } from './client';
 import type { SyncResult } from './controller';
 import { executeControllerActions } from './execute';
 import type { IndexedInformer } from './informers';
-import { ownerKey } from './owned-pods';
+import { onDependent } from './owned-pods';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
 // The CronJob shell: queued when the CronJob or one of its Jobs changes. The timer for the
@@ -21,10 +21,7 @@ export class CronJobController extends ControllerShell {
     this.cronJobs = ctx.informers.for('batch', 'cronjobs');
     this.jobs = ctx.informers.for('batch', 'jobs');
     this.cronJobs.on((e) => this.enqueue(e.key, e.seq));
-    this.jobs.on((e) => {
-      const key = ownerKey(e, 'CronJob') ?? ownerKey(e, 'CronJob', 'old');
-      if (key) this.enqueue(key, e.seq);
-    });
+    this.jobs.on(onDependent('CronJob', this.enqueue));
   }
 
   keys(): string[] {
@@ -35,14 +32,6 @@ export class CronJobController extends ControllerShell {
     const cronJob = this.cronJobs.get(key) as CronJob | undefined;
     if (!cronJob) return;
     const actions = reconcileCronJob(cronJob, { jobs: this.jobs.inNamespace(splitKey(key).namespace) as Job[] }, this.now);
-    const result = await executeControllerActions(actions, {
-      client: this.client,
-      recorder: this.recorder,
-      fieldManager: this.component,
-      cause: causeOf(queuedCause, cronJob),
-      current: { CronJob: cronJob as KubeObject },
-    });
-    if (result.manageError) throw result.manageError;
-    return result;
+    return executeControllerActions(actions, { write: this.writes(causeOf(queuedCause, cronJob)), current: { CronJob: cronJob as KubeObject } });
   }
 }

@@ -4,12 +4,14 @@ import equal from 'fast-deep-equal';
 import { reconcile as reconcileDaemonSet } from '../daemonset/reconcile';
 import type { DaemonSet, DaemonSetAction, Node, Pod } from '../daemonset/types';
 import type { ControllerRevision } from '../history';
-import { ignoreNotFound, keyOfObject, splitKey } from './client';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
+import { keyOfObject } from './client';
 import type { SyncResult } from './controller';
 import { Expectations } from './expectations';
 import type { IndexedInformer } from './informers';
-import { onOwnedPod } from './owned-pods';
+import { onDependent, onOwnedPod, onOwner } from './owned-pods';
 import { paths } from './paths';
+import { revisionHandlers } from './revisions';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
 // The DaemonSet shell: queued when the set, one of its pods or revisions changes, and every
@@ -33,16 +35,10 @@ export class DaemonSetController extends ControllerShell {
     this.pods = ctx.informers.for('', 'pods');
     this.nodes = ctx.informers.for('', 'nodes');
     this.revisions = ctx.informers.for('apps', 'controllerrevisions');
-    this.sets.on((e) => {
-      if (e.type === 'delete') this.expectations.delete(e.key);
-      this.enqueue(e.key, e.seq);
-    });
-    this.pods.on((e) => onOwnedPod(e, 'DaemonSet', this.expectations, (k, s) => this.enqueue(k, s)));
+    this.sets.on(onOwner(this.expectations, this.enqueue));
+    this.pods.on((e) => onOwnedPod(e, 'DaemonSet', this.expectations, this.enqueue));
     this.nodes.on((e) => this.onNode(e));
-    this.revisions.on((e) => {
-      const ref = (e.object.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'DaemonSet');
-      if (ref) this.enqueue(`${e.object.metadata.namespace}/${ref.name}`, e.seq);
-    });
+    this.revisions.on(onDependent('DaemonSet', this.enqueue));
   }
 
   keys(): string[] {
@@ -64,64 +60,28 @@ export class DaemonSetController extends ControllerShell {
     };
     let actions = reconcileDaemonSet(ds, observed, this.now);
     if (!this.expectations.satisfied(key)) actions = actions.filter((a) => a.type !== 'createPod' && a.type !== 'deletePod');
-    const creates = actions.filter((a) => a.type === 'createPod').length;
-    const deletes = actions.filter((a) => a.type === 'deletePod').length;
-    if (creates || deletes) this.expectations.expect(key, creates, deletes);
-    const cause = causeOf(queuedCause, ds);
-    let requeue: number | undefined;
-    for (let i = 0; i < actions.length; i++) {
-      const a = actions[i];
-      try {
-        if (a.type === 'requeueAfter') requeue = Math.min(requeue ?? Infinity, a.seconds);
-        else await this.apply(ds, a, cause);
-      } catch (err) {
-        const rest = actions.slice(i);
-        this.expectations.lower(key, rest.filter((x) => x.type === 'createPod').length, rest.filter((x) => x.type === 'deletePod').length);
-        throw err;
-      }
-    }
-    return requeue === undefined ? {} : { requeueAfterSeconds: requeue };
+    this.expectations.expectPodWrites(key, actions);
+    const handlers = this.handlers(ds, this.writes(causeOf(queuedCause, ds)));
+    return applyActions(actions, handlers, { onStopped: (rest) => this.expectations.lowerPodWrites(key, rest) });
   }
 
-  private async apply(ds: DaemonSet, a: DaemonSetAction, cause: number | undefined): Promise<void> {
-    const ns = splitKey(keyOfObject(ds)).namespace || 'default';
-    const w = { cause, fieldManager: this.component };
+  private handlers(ds: DaemonSet, write: Writes): ActionHandlers<DaemonSetAction> {
+    const ns = ds.metadata.namespace || 'default';
     const involved = { kind: 'DaemonSet', namespace: ns, name: ds.metadata.name, uid: ds.metadata.uid };
-    switch (a.type) {
-      case 'createControllerRevision':
-        await this.client.create(paths.revisions(ns), a.revision, w);
-        return;
-      case 'updateControllerRevision':
-        await this.client.patch(paths.revisions(ns, a.name), { revision: a.revision }, { ...w, patchType: 'merge' });
-        return;
-      case 'deleteControllerRevision':
-        await this.client.delete(paths.revisions(ns, a.name), undefined, w).catch(ignoreNotFound);
-        return;
-      case 'createPod': {
-        const pod = await this.client.create(paths.pods(ns), a.pod, w);
-        await this.recorder.record(involved, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, cause);
-        return;
-      }
-      case 'updatePod':
-        await this.client.update(paths.pods(ns, a.pod.metadata.name), a.pod, w);
-        return;
-      case 'deletePod': {
-        const pod = this.pods.get(`${ns}/${a.name}`);
-        const body = { ...(pod?.metadata.uid ? { preconditions: { uid: pod.metadata.uid } } : {}), ...(a.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: a.gracePeriodSeconds } : {}) };
-        await this.client.delete(paths.pods(ns, a.name), body, w).catch(ignoreNotFound);
-        await this.recorder.record(involved, 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`, cause);
-        return;
-      }
-      case 'updateStatus':
-        await this.client.update(paths.daemonSets(ns, ds.metadata.name, 'status'), { ...ds, status: a.status }, w);
-        return;
-      case 'requeueAfter':
-        return;
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected action ${JSON.stringify(never)}`);
-      }
-    }
+    return {
+      ...revisionHandlers(ns, write),
+      createPod: async (a) => {
+        const pod = await write.create(paths.pods(ns), a.pod);
+        await write.event(involved, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`);
+      },
+      updatePod: (a) => write.update(paths.pods(ns, a.pod.metadata.name), a.pod),
+      deletePod: async (a) => {
+        const grace = a.gracePeriodSeconds !== undefined ? { gracePeriodSeconds: a.gracePeriodSeconds } : {};
+        await write.remove(paths.pods(ns, a.name), this.pods.get(`${ns}/${a.name}`)?.metadata.uid, grace);
+        await write.event(involved, 'Normal', 'SuccessfulDelete', `Deleted pod: ${a.name}`);
+      },
+      updateStatus: (a) => write.update(paths.daemonSets(ns, ds.metadata.name, 'status'), { ...ds, status: a.status }),
+    };
   }
 }
 

@@ -70,14 +70,6 @@ export class DeploymentController extends ControllerShell {
     const replicaSets = this.replicaSets.inNamespace(namespace) as ReplicaSet[];
     const recreate = d.spec.strategy?.type === 'Recreate';
     const actions = reconcileDeployment(d, { replicaSets, pods: recreate ? (this.pods.inNamespace(namespace) as Pod[]) : [] }, this.now);
-    const result = await executeControllerActions(actions, {
-      client: this.client,
-      recorder: this.recorder,
-      fieldManager: this.component,
-      cause: causeOf(queuedCause, d),
-      current: { Deployment: d as KubeObject },
-    });
-    if (result.manageError) throw result.manageError;
-    return result;
+    return executeControllerActions(actions, { write: this.writes(causeOf(queuedCause, d)), current: { Deployment: d as KubeObject } });
   }
 }

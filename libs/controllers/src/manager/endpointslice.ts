@@ -1,12 +1,13 @@
 import type { InformerEvent } from '@keelson/informer';
-import { selects } from '../common/selectors';
 import type { Pod, Service } from '../endpoints/endpoints';
 import { reconcileEndpointSlices, type EndpointSliceAction } from '../endpointslice/reconcile';
 import { LABEL_SERVICE_NAME, type EndpointSlice } from '../endpointslice/slices';
-import { ignoreNotFound, keyOfObject } from './client';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
+import { keyOfObject, splitKey } from './client';
 import type { SyncResult } from './controller';
 import type { IndexedInformer } from './informers';
 import { paths } from './paths';
+import { servicesPicking } from './services';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
 // The EndpointSlice shell: a Service is queued when it changes, when a slice labelled with its
@@ -26,7 +27,7 @@ export class EndpointSliceController extends ControllerShell {
     this.pods = ctx.informers.for('', 'pods');
     this.services.on((e) => this.enqueue(e.key, e.seq));
     this.slices.on((e) => this.onSlice(e));
-    this.pods.on((e) => this.onPod(e));
+    this.pods.on((e) => servicesPicking(this.services, e).forEach((svc) => this.enqueue(keyOfObject(svc), e.seq)));
   }
 
   keys(): string[] {
@@ -38,41 +39,19 @@ export class EndpointSliceController extends ControllerShell {
     if (service) this.enqueue(`${e.object.metadata.namespace}/${service}`, e.seq);
   }
 
-  private onPod(e: InformerEvent): void {
-    const ns = e.object.metadata.namespace ?? '';
-    for (const svc of this.services.inNamespace(ns)) {
-      const selector = (svc as Service).spec?.selector;
-      if (!selector) continue;
-      const picks = (labels?: Record<string, string>) => selects({ matchLabels: selector }, labels);
-      if (picks(e.object.metadata.labels) || (e.old && picks(e.old.metadata.labels))) this.enqueue(keyOfObject(svc), e.seq);
-    }
-  }
-
   async sync(key: string, queuedCause: number | undefined): Promise<SyncResult | void> {
     const service = this.services.get(key) as Service | undefined;
-    const [ns, name] = key.split('/');
-    const slices = this.slices.inNamespace(ns).filter((s) => s.metadata.labels?.[LABEL_SERVICE_NAME] === name) as EndpointSlice[];
-    const actions = reconcileEndpointSlices(service, { pods: this.pods.inNamespace(ns) as Pod[], slices });
-    const cause = causeOf(queuedCause, service);
-    for (const a of actions) await this.apply(ns, a, cause);
+    const { namespace, name } = splitKey(key);
+    const slices = this.slices.inNamespace(namespace).filter((s) => s.metadata.labels?.[LABEL_SERVICE_NAME] === name) as EndpointSlice[];
+    const actions = reconcileEndpointSlices(service, { pods: this.pods.inNamespace(namespace) as Pod[], slices });
+    return applyActions(actions, handlers(namespace, this.writes(causeOf(queuedCause, service))));
   }
+}
 
-  private async apply(ns: string, a: EndpointSliceAction, cause: number | undefined): Promise<void> {
-    const w = { cause, fieldManager: this.component };
-    switch (a.type) {
-      case 'createEndpointSlice':
-        await this.client.create(paths.endpointSlices(ns), a.slice, w);
-        return;
-      case 'updateEndpointSlice':
-        await this.client.update(paths.endpointSlices(ns, a.key.name), a.slice, w);
-        return;
-      case 'deleteEndpointSlice':
-        await this.client.delete(paths.endpointSlices(ns, a.key.name), { preconditions: { uid: a.key.uid } }, w).catch(ignoreNotFound);
-        return;
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected ${JSON.stringify(never)}`);
-      }
-    }
-  }
+function handlers(ns: string, write: Writes): ActionHandlers<EndpointSliceAction> {
+  return {
+    createEndpointSlice: (a) => write.create(paths.endpointSlices(ns), a.slice),
+    updateEndpointSlice: (a) => write.update(paths.endpointSlices(ns, a.key.name), a.slice),
+    deleteEndpointSlice: (a) => write.remove(paths.endpointSlices(ns, a.key.name), a.key.uid),
+  };
 }

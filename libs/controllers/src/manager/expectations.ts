@@ -54,6 +54,18 @@ export class Expectations {
     r.del -= del;
   }
 
+  /** Expects the pod creates and deletes among a sync's actions, if there are any. */
+  expectPodWrites(key: string, actions: readonly { type: string }[]): void {
+    const { creates, deletes } = podWrites(actions);
+    if (creates || deletes) this.expect(key, creates, deletes);
+  }
+
+  /** The pod creates and deletes among these actions were never made: stop waiting for them. */
+  lowerPodWrites(key: string, actions: readonly { type: string }[]): void {
+    const { creates, deletes } = podWrites(actions);
+    if (creates || deletes) this.lower(key, creates, deletes);
+  }
+
   /** The controller object is gone. */
   delete(key: string): void {
     this.records.delete(key);
@@ -63,4 +75,8 @@ export class Expectations {
     const r = this.records.get(key);
     return r && { add: r.add, del: r.del };
   }
+}
+
+function podWrites(actions: readonly { type: string }[]): { creates: number; deletes: number } {
+  return { creates: actions.filter((a) => a.type === 'createPod').length, deletes: actions.filter((a) => a.type === 'deletePod').length };
 }

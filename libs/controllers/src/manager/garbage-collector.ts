@@ -3,6 +3,7 @@ import type { InformerEvent } from '@keelson/informer';
 import { findByKind, parseApiVersion, RESOURCES } from '@keelson/resources';
 import { gcNodeOf, type GcNode, type OwnerGraph } from '../garbagecollector/graph';
 import { reconcileObject, type GcAction } from '../garbagecollector/reconcile';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
 import { ignoreNotFound, isNotFound } from './client';
 import type { SyncResult } from './controller';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
@@ -82,40 +83,35 @@ export class GarbageCollector extends ControllerShell {
     const node = this.byUid.get(uid);
     if (!node) return;
     const cause = causeOf(queuedCause, { metadata: { resourceVersion: String(this.seqOf.get(uid) ?? '') } } as KubeObject);
-    for (const a of reconcileObject(this.graph, node)) await this.apply(a, cause);
+    return applyActions(reconcileObject(this.graph, node), this.handlers(this.writes(cause)));
   }
 
-  private async apply(a: GcAction, cause: number | undefined): Promise<void> {
-    const w = { cause, fieldManager: this.component };
-    const t = a.target;
-    const path = pathOf(t.apiVersion, t.kind, t.namespace, t.name);
-    if (!path) return;
-    switch (a.type) {
-      case 'deleteObject': {
+  private handlers(write: Writes): ActionHandlers<GcAction> {
+    // A kind this server does not serve has no path: nothing to do for it.
+    const pathOfTarget = ({ target: t }: GcAction) => pathOf(t.apiVersion, t.kind, t.namespace, t.name);
+    return {
+      deleteObject: async (a) => {
+        const path = pathOfTarget(a);
+        if (!path) return;
         for (const ref of a.verifyOwnersAbsent) {
-          const ownerPath = pathOf(ref.apiVersion, ref.kind, t.namespace, ref.name);
+          const ownerPath = pathOf(ref.apiVersion, ref.kind, a.target.namespace, ref.name);
           if (ownerPath && (await this.stillThere(ownerPath, ref.uid))) return; // the cache was behind
         }
-        await this.client.delete(path, { preconditions: { uid: t.uid }, propagationPolicy: a.propagationPolicy }, w).catch(ignoreNotFound);
-        return;
-      }
-      case 'removeOwnerReferences':
-        await this.client
-          .patch(path, { metadata: { uid: t.uid, ownerReferences: a.ownerUids.map((uid) => ({ $patch: 'delete', uid })) } }, { ...w, patchType: 'strategic' })
-          .catch(ignoreNotFound);
-        return;
-      case 'removeFinalizer': {
-        const current = await this.client.get(path).catch(ignoreNotFound);
-        if (!current || current.metadata.uid !== t.uid) return;
+        await write.remove(path, a.target.uid, { propagationPolicy: a.propagationPolicy });
+      },
+      removeOwnerReferences: async (a) => {
+        const path = pathOfTarget(a);
+        const patch = { metadata: { uid: a.target.uid, ownerReferences: a.ownerUids.map((uid) => ({ $patch: 'delete', uid })) } };
+        if (path) await write.patch(path, patch, 'strategic').catch(ignoreNotFound);
+      },
+      removeFinalizer: async (a) => {
+        const path = pathOfTarget(a);
+        const current = path && (await this.client.get(path).catch(ignoreNotFound));
+        if (!path || !current || current.metadata.uid !== a.target.uid) return;
         const finalizers = (current.metadata.finalizers ?? []).filter((f) => f !== a.finalizer);
-        await this.client.patch(path, { metadata: { finalizers, resourceVersion: current.metadata.resourceVersion } }, { ...w, patchType: 'merge' }).catch(ignoreNotFound);
-        return;
-      }
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected ${JSON.stringify(never)}`);
-      }
-    }
+        await write.patch(path, { metadata: { finalizers, resourceVersion: current.metadata.resourceVersion } }, 'merge').catch(ignoreNotFound);
+      },
+    };
   }
 
   private async stillThere(path: string, uid: string): Promise<boolean> {

@@ -6,5 +6,5 @@ export { EventRecorder } from './events';
 export { SharedInformers, IndexedInformer } from './informers';
 export { ControllerShell, type ShellContext } from './shell';
 export { ControllerManager, type ControllerManagerOptions } from './manager';
-export { CONTROLLERS, type ControllerName } from './registry';
+export { CONTROLLERS, type ControllerName, type ControllerOptions } from './registry';
 export type { ControllerClient, WriteOptions } from './client';

@@ -10,7 +10,7 @@ import type { SyncResult } from './controller';
 import { executeControllerActions } from './execute';
 import { Expectations } from './expectations';
 import type { IndexedInformer } from './informers';
-import { onOwnedPod, ownerKey } from './owned-pods';
+import { onOwnedPod, onOwner, ownerKey } from './owned-pods';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
 // The Job shell (job_controller.go's handlers) with ttlafterfinished folded in: a Job is
@@ -30,10 +30,7 @@ export class JobController extends ControllerShell {
     this.expectations = new Expectations(ctx.now);
     this.jobs = ctx.informers.for('batch', 'jobs');
     this.pods = ctx.informers.for('', 'pods');
-    this.jobs.on((e) => {
-      if (e.type === 'delete') this.expectations.delete(e.key);
-      this.enqueue(e.key, e.seq);
-    });
+    this.jobs.on(onOwner(this.expectations, this.enqueue));
     this.pods.on((e) => this.onPod(e));
   }
 
@@ -42,7 +39,7 @@ export class JobController extends ControllerShell {
   }
 
   private onPod(e: InformerEvent): void {
-    if (ownerKey(e, 'Job') || ownerKey(e, 'Job', 'old')) return onOwnedPod(e, 'Job', this.expectations, (k, s) => this.enqueue(k, s));
+    if (ownerKey(e, 'Job') || ownerKey(e, 'Job', 'old')) return onOwnedPod(e, 'Job', this.expectations, this.enqueue);
     if (e.type === 'delete' || (e.object.metadata.ownerReferences ?? []).some((r) => r.controller)) return;
     for (const job of this.jobs.inNamespace(e.object.metadata.namespace ?? '')) {
       const selector = (job as Job).spec.selector ?? { matchLabels: { [JOB_CONTROLLER_UID]: job.metadata.uid ?? '' } };
@@ -59,20 +56,12 @@ export class JobController extends ControllerShell {
       ...reconcileJob(job, { pods: this.pods.inNamespace(namespace) as Pod[], expectationsSatisfied: this.expectations.satisfied(key) }, now),
       ...reconcileJobTTL(job, now),
     ];
-    const creates = actions.filter((a) => a.type === 'createPod').length;
-    const deletes = actions.filter((a) => a.type === 'deletePod').length;
-    if (creates || deletes) this.expectations.expect(key, creates, deletes);
-    const result = await executeControllerActions(actions, {
-      client: this.client,
-      recorder: this.recorder,
-      fieldManager: this.component,
-      cause: causeOf(queuedCause, job),
+    this.expectations.expectPodWrites(key, actions);
+    return executeControllerActions(actions, {
+      write: this.writes(causeOf(queuedCause, job)),
       current: { Job: job as KubeObject },
-      onCreatesMissed: (n) => this.expectations.lower(key, n, 0),
-      onDeletesMissed: (n) => this.expectations.lower(key, 0, n),
+      onNotApplied: (rest) => this.expectations.lowerPodWrites(key, rest),
       podOwner: { kind: 'Job', namespace, name: job.metadata.name ?? '', uid: job.metadata.uid },
     });
-    if (result.manageError) throw result.manageError;
-    return result;
   }
 }

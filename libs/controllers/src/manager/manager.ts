@@ -1,7 +1,7 @@
 import type { EventLog } from '@keelson/eventlog';
 import type { ControllerClient } from './client';
 import { SharedInformers } from './informers';
-import { CONTROLLERS, type ControllerName } from './registry';
+import { CONTROLLERS, type ControllerName, type ControllerOptions } from './registry';
 import type { ControllerShell, ShellContext } from './shell';
 
 // kube-controller-manager: every enabled controller's shell over one set of shared informers.
@@ -14,6 +14,8 @@ export interface ControllerManagerOptions {
   connect(actor: string): Promise<ControllerClient & { close?(): Promise<void> }>;
   /** which controllers run; default all of CONTROLLERS */
   controllers?: readonly ControllerName[];
+  /** per-controller settings (node lifecycle's grace period and default toleration) */
+  controllerOptions?: ControllerOptions;
   now?: () => number;
   warn?: (message: string) => void;
 }
@@ -37,7 +39,7 @@ export class ControllerManager {
       warn: opts.warn ?? ((m) => console.warn(m)),
     };
     const enabled = new Set<string>(opts.controllers ?? CONTROLLERS.map((c) => c.name));
-    this.shells = CONTROLLERS.filter((c) => enabled.has(c.name)).map((c) => c.create(ctx));
+    this.shells = CONTROLLERS.filter((c) => enabled.has(c.name)).map((c) => c.create(ctx, opts.controllerOptions ?? {}));
   }
 
   /** Builds every shell, connects their clients and syncs the informers. */

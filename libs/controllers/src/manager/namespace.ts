@@ -1,6 +1,7 @@
 import { RESOURCES } from '@keelson/resources';
 import { objectPath } from '@keelson/informer';
 import { reconcileNamespace, type Namespace, type NamespaceAction, type NamespacedContent } from '../namespace/reconcile';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
 import { ignoreNotFound, isNotFound } from './client';
 import type { SyncResult } from './controller';
 import type { IndexedInformer } from './informers';
@@ -39,37 +40,21 @@ export class NamespaceController extends ControllerShell {
     const ns = this.namespaces.get(name) as Namespace | undefined;
     if (!ns?.metadata.deletionTimestamp) return;
     const contents: NamespacedContent[] = this.contents.map((c) => ({ group: c.group, version: c.version, plural: c.plural, objects: c.informer.inNamespace(name) }));
-    const cause = causeOf(queuedCause, ns);
-    let requeue: number | undefined;
-    for (const a of reconcileNamespace(ns, contents, this.now)) {
-      if (a.type === 'requeueAfter') requeue = a.seconds;
-      else await this.apply(ns, a, cause);
-    }
-    return requeue === undefined ? {} : { requeueAfterSeconds: requeue };
+    return applyActions(reconcileNamespace(ns, contents, this.now), this.handlers(ns, this.writes(causeOf(queuedCause, ns))));
   }
 
-  private async apply(ns: Namespace, a: Exclude<NamespaceAction, { type: 'requeueAfter' }>, cause: number | undefined): Promise<void> {
-    const w = { cause, fieldManager: this.component };
-    switch (a.type) {
-      case 'deleteCollection':
-        await this.client.delete(objectPath(a.group, a.version, a.plural, a.namespace), { propagationPolicy: 'Background' }, w).catch(ignoreNotFound);
-        return;
-      case 'updateNamespaceStatus':
-        await this.client.update(paths.namespaces(a.name, 'status'), { ...ns, status: a.status }, w);
-        return;
-      case 'finalizeNamespace': {
+  private handlers(ns: Namespace, write: Writes): ActionHandlers<NamespaceAction> {
+    return {
+      deleteCollection: (a) => write.remove(objectPath(a.group, a.version, a.plural, a.namespace), undefined, { propagationPolicy: 'Background' }),
+      updateNamespaceStatus: (a) => write.update(paths.namespaces(a.name, 'status'), { ...ns, status: a.status }),
+      finalizeNamespace: async (a) => {
         const body = { ...ns, spec: { ...ns.spec, finalizers: [...a.finalizers] } };
         // Kubernetes changes spec.finalizers only through /finalize; a server without it takes a plain update.
-        await this.client.update(paths.namespaces(a.name, 'finalize'), body, w).catch(async (e) => {
+        await write.update(paths.namespaces(a.name, 'finalize'), body).catch(async (e) => {
           if (!isNotFound(e) && (e as { code?: number }).code !== 405) throw e;
-          return this.client.update(paths.namespaces(a.name), body, w).catch(ignoreNotFound);
+          return write.update(paths.namespaces(a.name), body).catch(ignoreNotFound);
         });
-        return;
-      }
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected ${JSON.stringify(never)}`);
-      }
-    }
+      },
+    };
   }
 }

@@ -2,6 +2,8 @@ import type { KubeObject } from '@keelson/apimachinery';
 import type { InformerEvent } from '@keelson/informer';
 import { NODE_MONITOR_PERIOD_SECONDS, reconcileNode, type NodeLifecycleAction, type NodeLifecycleOptions } from '../nodelifecycle/reconcile';
 import type { Lease, Node, Pod } from '../nodelifecycle/types';
+import type { ObjectKey } from '../common/actions';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
 import { ignoreNotFound, keyOfObject } from './client';
 import type { SyncResult } from './controller';
 import type { IndexedInformer } from './informers';
@@ -72,38 +74,22 @@ export class NodeLifecycleController extends ControllerShell {
     if (!node) return void this.podsByNode.delete(name);
     const lease = this.leases.get(`${NODE_LEASE_NAMESPACE}/${name}`) as Lease | undefined;
     const pods = [...(this.podsByNode.get(name)?.values() ?? [])] as Pod[];
-    const cause = causeOf(queuedCause, node);
-    let requeue: number | undefined;
-    for (const a of reconcileNode(node, { lease, pods }, this.now, this.options)) {
-      if (a.type === 'requeueAfter') requeue = Math.min(requeue ?? Infinity, a.seconds);
-      else await this.apply(node, a, cause);
-    }
-    return requeue === undefined ? {} : { requeueAfterSeconds: requeue };
+    const actions = reconcileNode(node, { lease, pods }, this.now, this.options);
+    return applyActions(actions, this.handlers(node, this.writes(causeOf(queuedCause, node))));
   }
 
-  private async apply(node: Node, a: Exclude<NodeLifecycleAction, { type: 'requeueAfter' }>, cause: number | undefined): Promise<void> {
-    const w = { cause, fieldManager: this.component };
-    switch (a.type) {
-      case 'updateNodeStatus':
-        await this.client.patch(paths.nodes(a.name, 'status'), { status: { conditions: a.conditions } }, { ...w, patchType: 'merge' });
-        return;
-      case 'updateNodeTaints':
-        await this.client.patch(paths.nodes(a.name), { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints: a.taints } }, { ...w, patchType: 'merge' });
-        return;
-      case 'markPodNotReady': {
-        const condition = { type: 'Ready', status: 'False', lastTransitionTime: a.lastTransitionTime };
-        await this.client.patch(paths.pods(a.key.namespace, a.key.name, 'status'), { status: { conditions: [condition] } }, { ...w, patchType: 'strategic' }).catch(ignoreNotFound);
-        return;
-      }
-      case 'evictPod':
-        await this.client.patch(paths.pods(a.key.namespace, a.key.name, 'status'), { status: { conditions: [a.condition] } }, { ...w, patchType: 'strategic' }).catch(ignoreNotFound);
-        await this.client.delete(paths.pods(a.key.namespace, a.key.name), { preconditions: { uid: a.key.uid } }, w).catch(ignoreNotFound);
-        await this.recorder.record({ kind: 'Pod', namespace: a.key.namespace, name: a.key.name, uid: a.key.uid }, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${a.key.namespace}/${a.key.name}`, cause);
-        return;
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected ${JSON.stringify(never)}`);
-      }
-    }
+  private handlers(node: Node, write: Writes): ActionHandlers<NodeLifecycleAction> {
+    const podStatus = (key: ObjectKey, condition: object) => write.patch(paths.pods(key.namespace, key.name, 'status'), { status: { conditions: [condition] } }, 'strategic').catch(ignoreNotFound);
+    return {
+      updateNodeStatus: (a) => write.patch(paths.nodes(a.name, 'status'), { status: { conditions: a.conditions } }, 'merge'),
+      // Conditional on the node version the taints were decided from.
+      updateNodeTaints: (a) => write.patch(paths.nodes(a.name), { metadata: { resourceVersion: node.metadata.resourceVersion }, spec: { taints: a.taints } }, 'merge'),
+      markPodNotReady: (a) => podStatus(a.key, { type: 'Ready', status: 'False', lastTransitionTime: a.lastTransitionTime }),
+      evictPod: async ({ key, condition }) => {
+        await podStatus(key, condition);
+        await write.remove(paths.pods(key.namespace, key.name), key.uid);
+        await write.event({ kind: 'Pod', namespace: key.namespace, name: key.name, uid: key.uid }, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${key.namespace}/${key.name}`);
+      },
+    };
   }
 }

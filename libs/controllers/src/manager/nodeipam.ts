@@ -1,5 +1,6 @@
 import { reconcileNodeCIDR, type NodeIpamAction } from '../nodeipam/reconcile';
 import type { Node } from '../nodelifecycle/types';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
 import { keyOfObject } from './client';
 import type { SyncResult } from './controller';
 import type { IndexedInformer } from './informers';
@@ -42,30 +43,24 @@ export class NodeIpamController extends ControllerShell {
   async sync(name: string, queuedCause: number | undefined): Promise<SyncResult | void> {
     const node = this.nodes.get(name) as NodeWithCIDR | undefined;
     if (!node) return void this.pending.delete(name);
-    const cause = causeOf(queuedCause, node);
     const actions = reconcileNodeCIDR(node, { nodes: this.nodes.list() as Node[], pending: this.pending, after: this.after });
-    for (const a of actions) await this.apply(a, cause);
+    return applyActions(actions, this.handlers(this.writes(causeOf(queuedCause, node))));
   }
 
-  private async apply(a: NodeIpamAction, cause: number | undefined): Promise<void> {
-    switch (a.type) {
-      case 'allocatePodCIDR':
+  private handlers(write: Writes): ActionHandlers<NodeIpamAction> {
+    return {
+      allocatePodCIDR: async (a) => {
         // Conditional on the version the decision was made from: a 409 is retried from the cache.
-        await this.client.patch(paths.nodes(a.name), { metadata: { resourceVersion: a.resourceVersion }, spec: { podCIDR: a.podCIDR, podCIDRs: [a.podCIDR] } }, { cause, fieldManager: this.component, patchType: 'merge' });
+        await write.patch(paths.nodes(a.name), { metadata: { resourceVersion: a.resourceVersion }, spec: { podCIDR: a.podCIDR, podCIDRs: [a.podCIDR] } }, 'merge');
         this.pending.set(a.name, a.podCIDR);
         this.after = a.podCIDR;
-        return;
-      case 'reportProblem': {
+      },
+      reportProblem: async (a) => {
         const key = `${a.name}/${a.reason}/${a.message}`;
         if (this.reported.has(key)) return;
         this.reported.add(key);
-        await this.recorder.record({ kind: 'Node', name: a.name, uid: a.uid }, 'Warning', a.reason, a.message, cause);
-        return;
-      }
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected ${JSON.stringify(never)}`);
-      }
-    }
+        await write.event({ kind: 'Node', name: a.name, uid: a.uid }, 'Warning', a.reason, a.message);
+      },
+    };
   }
 }

@@ -2,8 +2,8 @@ import type { InformerEvent } from '@keelson/informer';
 import { controllerRefOf } from '../common/owner-references';
 import type { Expectations } from './expectations';
 
-// Pod events for controllers that own pods directly (StatefulSet, DaemonSet, Job): the owner's
-// key, and what the event means for that owner's expectations.
+// Events for controllers that own pods directly (StatefulSet, DaemonSet, Job, ReplicaSet): the
+// owner's key, and what the event means for that owner's expectations.
 
 /** The `namespace/name` key of the pod's controller of `kind`, if it has one. */
 export function ownerKey(e: InformerEvent, kind: string, from: 'object' | 'old' = 'object'): string | undefined {
@@ -21,6 +21,22 @@ export function observePodEvent(e: InformerEvent, key: string, expectations: Exp
   const deletedNow =
     (e.type === 'delete' && !e.old?.metadata.deletionTimestamp) || (e.type === 'update' && !!e.object.metadata.deletionTimestamp && !e.old?.metadata.deletionTimestamp);
   if (deletedNow) expectations.deletionObserved(key);
+}
+
+/** Handler of the owner kind's own events: a deleted owner's expectations go with it. */
+export function onOwner(expectations: Expectations, enqueue: (key: string, seq: number) => void): (e: InformerEvent) => void {
+  return (e) => {
+    if (e.type === 'delete') expectations.delete(e.key);
+    enqueue(e.key, e.seq);
+  };
+}
+
+/** Handler of a dependent kind's events (revisions, Jobs of a CronJob): queue its controller of `kind`, or the one it had. */
+export function onDependent(kind: string, enqueue: (key: string, seq: number) => void): (e: InformerEvent) => void {
+  return (e) => {
+    const key = ownerKey(e, kind) ?? ownerKey(e, kind, 'old');
+    if (key) enqueue(key, e.seq);
+  };
 }
 
 /** Handler body: observe, then queue the owner (and the previous owner if it changed). */

@@ -7,6 +7,7 @@ import { GarbageCollector } from './garbage-collector';
 import { HorizontalPodAutoscalerController } from './hpa';
 import { JobController } from './job';
 import { NamespaceController } from './namespace';
+import type { NodeLifecycleOptions } from '../nodelifecycle/reconcile';
 import { NodeLifecycleController } from './node-lifecycle';
 import { NodeIpamController } from './nodeipam';
 import { ReplicaSetController } from './replicaset';
@@ -17,7 +18,12 @@ import { PersistentVolumeController } from './volume';
 // Every controller the manager can run, by the name kube-controller-manager's --controllers
 // flag uses.
 
-type Factory = (ctx: ShellContext) => ControllerShell;
+/** Settings of single controllers, as kube-controller-manager's per-controller flags. */
+export interface ControllerOptions {
+  nodeLifecycle?: NodeLifecycleOptions;
+}
+
+type Factory = (ctx: ShellContext, options: ControllerOptions) => ControllerShell;
 
 export const CONTROLLERS = [
   { name: 'replicaset', create: ((ctx) => new ReplicaSetController(ctx)) as Factory },
@@ -29,7 +35,7 @@ export const CONTROLLERS = [
   { name: 'garbagecollector', create: ((ctx) => new GarbageCollector(ctx)) as Factory },
   { name: 'namespace', create: ((ctx) => new NamespaceController(ctx)) as Factory },
   { name: 'nodeipam', create: ((ctx) => new NodeIpamController(ctx)) as Factory },
-  { name: 'nodelifecycle', create: ((ctx) => new NodeLifecycleController(ctx)) as Factory },
+  { name: 'nodelifecycle', create: ((ctx, options) => new NodeLifecycleController(ctx, options.nodeLifecycle)) as Factory },
   { name: 'persistentvolume-binder', create: ((ctx) => new PersistentVolumeController(ctx)) as Factory },
   { name: 'endpoints', create: ((ctx) => new EndpointsController(ctx)) as Factory },
   { name: 'horizontalpodautoscaling', create: ((ctx) => new HorizontalPodAutoscalerController(ctx)) as Factory },

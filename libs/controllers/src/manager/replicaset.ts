@@ -6,9 +6,9 @@ import type { Pod, ReplicaSet } from '../common/types';
 import { reconcileReplicaSet } from '../replicaset/reconcile';
 import { keyOfObject, splitKey } from './client';
 import type { SyncResult } from './controller';
-import { executeControllerActions } from './execute';
+import { executeControllerActions, podWriteError } from './execute';
 import { Expectations } from './expectations';
-import { observePodEvent } from './owned-pods';
+import { observePodEvent, onOwner } from './owned-pods';
 import type { IndexedInformer } from './informers';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
@@ -29,10 +29,7 @@ export class ReplicaSetController extends ControllerShell {
     this.expectations = new Expectations(ctx.now);
     this.replicaSets = ctx.informers.for('apps', 'replicasets');
     this.pods = ctx.informers.for('', 'pods');
-    this.replicaSets.on((e) => {
-      if (e.type === 'delete') this.expectations.delete(e.key);
-      this.enqueue(e.key, e.seq);
-    });
+    this.replicaSets.on(onOwner(this.expectations, this.enqueue));
     this.pods.on((e) => this.onPod(e));
   }
 
@@ -74,24 +71,20 @@ export class ReplicaSetController extends ControllerShell {
       },
       this.now,
     );
-    const creates = actions.filter((a) => a.type === 'createPod').length;
-    const deletes = actions.filter((a) => a.type === 'deletePod').length;
-    if (creates || deletes) this.expectations.expect(key, creates, deletes);
-    const result = await executeControllerActions(actions, {
-      client: this.client,
-      recorder: this.recorder,
-      fieldManager: this.component,
-      cause: causeOf(queuedCause, rs),
-      current: { ReplicaSet: rs as KubeObject },
-      onCreatesMissed: (n) => this.expectations.lower(key, n, 0),
-      onDeletesMissed: (n) => this.expectations.lower(key, 0, n),
-      podOwner: { kind: 'ReplicaSet', namespace, name: rs.metadata.name ?? '', uid: rs.metadata.uid },
-    });
-    if (result.manageError) {
-      this.manageErrors.set(key, { message: result.manageError.message });
-      throw result.manageError;
+    this.expectations.expectPodWrites(key, actions);
+    try {
+      const result = await executeControllerActions(actions, {
+        write: this.writes(causeOf(queuedCause, rs)),
+        current: { ReplicaSet: rs as KubeObject },
+        onNotApplied: (rest) => this.expectations.lowerPodWrites(key, rest),
+        podOwner: { kind: 'ReplicaSet', namespace, name: rs.metadata.name ?? '', uid: rs.metadata.uid },
+      });
+      if (actions.some((a) => a.type === 'createPod' || a.type === 'deletePod')) this.manageErrors.delete(key);
+      return result;
+    } catch (err) {
+      const manageError = podWriteError(err);
+      if (manageError) this.manageErrors.set(key, { message: manageError.message });
+      throw err;
     }
-    if (creates || deletes) this.manageErrors.delete(key);
-    return result;
   }
 }

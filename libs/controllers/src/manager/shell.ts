@@ -1,4 +1,5 @@
 import type { KubeObject } from '@keelson/apimachinery';
+import { Writes } from './apply';
 import type { ControllerClient } from './client';
 import { ControllerLoop, type Reconciler, type SyncResult } from './controller';
 import { EventRecorder } from './events';
@@ -40,13 +41,17 @@ export abstract class ControllerShell implements Reconciler {
     return (this._recorder ??= new EventRecorder(this.client, this.component, this.ctx.now, this.ctx.warn));
   }
 
+  /** The requests of one sync, each carrying `cause` (see causeOf) and this controller's field manager. */
+  protected writes(cause: number | undefined): Writes {
+    return new Writes(this.client, this.recorder, cause, this.component);
+  }
+
   protected get now(): Date {
     return new Date(this.ctx.now());
   }
 
-  protected enqueue(key: string, cause?: number): void {
-    this.loop.enqueue(key, cause);
-  }
+  /** Queues `key`; bound, so informer handlers can be given it as it is. */
+  protected readonly enqueue = (key: string, cause?: number): void => this.loop.enqueue(key, cause);
 
   /** Runs this shell's extra timers etc. when leading; default none. */
   onStartedLeading(): void {}

@@ -1,12 +1,14 @@
 import type { ControllerRevision } from '../history';
 import { reconcile as reconcileStatefulSet } from '../statefulset/reconcile';
 import type { PersistentVolumeClaim, Pod, StatefulSet, StatefulSetAction } from '../statefulset/types';
-import { ignoreNotFound, isAlreadyExists, keyOfObject, splitKey } from './client';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
+import { keyOfObject, splitKey } from './client';
 import type { SyncResult } from './controller';
 import { Expectations } from './expectations';
 import type { IndexedInformer } from './informers';
-import { onOwnedPod } from './owned-pods';
+import { onDependent, onOwnedPod, onOwner } from './owned-pods';
 import { paths } from './paths';
+import { revisionHandlers } from './revisions';
 import { causeOf, ControllerShell, type ShellContext } from './shell';
 
 // The StatefulSet shell: queued when the set, one of its pods, or one of its revisions
@@ -29,15 +31,9 @@ export class StatefulSetController extends ControllerShell {
     this.pods = ctx.informers.for('', 'pods');
     this.claims = ctx.informers.for('', 'persistentvolumeclaims');
     this.revisions = ctx.informers.for('apps', 'controllerrevisions');
-    this.sets.on((e) => {
-      if (e.type === 'delete') this.expectations.delete(e.key);
-      this.enqueue(e.key, e.seq);
-    });
-    this.pods.on((e) => onOwnedPod(e, 'StatefulSet', this.expectations, (k, s) => this.enqueue(k, s)));
-    this.revisions.on((e) => {
-      const ref = (e.object.metadata.ownerReferences ?? []).find((r) => r.controller && r.kind === 'StatefulSet');
-      if (ref) this.enqueue(`${e.object.metadata.namespace}/${ref.name}`, e.seq);
-    });
+    this.sets.on(onOwner(this.expectations, this.enqueue));
+    this.pods.on((e) => onOwnedPod(e, 'StatefulSet', this.expectations, this.enqueue));
+    this.revisions.on(onDependent('StatefulSet', this.enqueue));
   }
 
   keys(): string[] {
@@ -56,74 +52,35 @@ export class StatefulSetController extends ControllerShell {
     let actions = reconcileStatefulSet(set, observed, this.now);
     // While our own pod writes are not yet in the cache, only status and history may move.
     if (!this.expectations.satisfied(key)) actions = actions.filter((a) => a.type !== 'createPod' && a.type !== 'deletePod' && a.type !== 'createPvc');
-    const creates = actions.filter((a) => a.type === 'createPod').length;
-    const deletes = actions.filter((a) => a.type === 'deletePod').length;
-    if (creates || deletes) this.expectations.expect(key, creates, deletes);
-    const cause = causeOf(queuedCause, set);
-    let requeue: number | undefined;
-    for (let i = 0; i < actions.length; i++) {
-      const a = actions[i];
-      try {
-        if (a.type === 'requeueAfter') requeue = Math.min(requeue ?? Infinity, a.seconds);
-        else await this.apply(set, a, cause);
-      } catch (err) {
-        const rest = actions.slice(i);
-        this.expectations.lower(key, rest.filter((x) => x.type === 'createPod').length, rest.filter((x) => x.type === 'deletePod').length);
-        throw err;
-      }
-    }
-    return requeue === undefined ? {} : { requeueAfterSeconds: requeue };
+    this.expectations.expectPodWrites(key, actions);
+    const handlers = this.handlers(set, this.writes(causeOf(queuedCause, set)));
+    return applyActions(actions, handlers, { onStopped: (rest) => this.expectations.lowerPodWrites(key, rest) });
   }
 
-  private async apply(set: StatefulSet, a: StatefulSetAction, cause: number | undefined): Promise<void> {
+  private handlers(set: StatefulSet, write: Writes): ActionHandlers<StatefulSetAction> {
     const ns = set.metadata.namespace ?? 'default';
-    const w = { cause, fieldManager: this.component };
     const involved = { kind: 'StatefulSet', namespace: ns, name: set.metadata.name, uid: set.metadata.uid };
-    switch (a.type) {
-      case 'createControllerRevision':
-        await this.client.create(paths.revisions(ns), a.revision, w);
-        return;
-      case 'updateControllerRevision':
-        await this.client.patch(paths.revisions(ns, a.name), { revision: a.revision }, { ...w, patchType: 'merge' });
-        return;
-      case 'deleteControllerRevision':
-        await this.client.delete(paths.revisions(ns, a.name), undefined, w).catch(ignoreNotFound);
-        return;
-      case 'createPvc':
-        try {
-          await this.client.create(paths.pvcs(ns), a.claim, w);
-          await this.recorder.record(involved, 'Normal', 'SuccessfulCreate', `create Claim ${a.claim.metadata.name} Pod ${podNameOfClaim(a.claim, set)} in StatefulSet ${set.metadata.name} success`, cause);
-        } catch (err) {
-          if (!isAlreadyExists(err)) throw err; // the informer had not shown it yet
+    const event = (message: string) => write.event(involved, 'Normal', 'SuccessfulCreate', message);
+    return {
+      ...revisionHandlers(ns, write),
+      createPvc: async (a) => {
+        // Already there: the informer had not shown it yet.
+        if (await write.createOnce(paths.pvcs(ns), a.claim)) {
+          await event(`create Claim ${a.claim.metadata.name} Pod ${podNameOfClaim(a.claim, set)} in StatefulSet ${set.metadata.name} success`);
         }
-        return;
-      case 'updatePvc':
-        await this.client.patch(paths.pvcs(ns, a.name), { metadata: { ownerReferences: a.ownerReferences } }, { ...w, patchType: 'merge' });
-        return;
-      case 'createPod':
-        await this.client.create(paths.pods(ns), a.pod, w);
-        await this.recorder.record(involved, 'Normal', 'SuccessfulCreate', `create Pod ${a.pod.metadata.name} in StatefulSet ${set.metadata.name} successful`, cause);
-        return;
-      case 'updatePod':
-        await this.client.update(paths.pods(ns, a.pod.metadata.name), a.pod, w);
-        return;
-      case 'deletePod': {
-        const pod = this.pods.get(`${ns}/${a.name}`);
-        const pre = pod?.metadata.uid ? { preconditions: { uid: pod.metadata.uid } } : undefined;
-        await this.client.delete(paths.pods(ns, a.name), pre, w).catch(ignoreNotFound);
-        await this.recorder.record(involved, 'Normal', 'SuccessfulDelete', `delete Pod ${a.name} in StatefulSet ${set.metadata.name} successful`, cause);
-        return;
-      }
-      case 'updateStatus':
-        await this.client.update(paths.statefulSets(ns, set.metadata.name, 'status'), { ...set, status: a.status }, w);
-        return;
-      case 'requeueAfter':
-        return;
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected action ${JSON.stringify(never)}`);
-      }
-    }
+      },
+      updatePvc: (a) => write.patch(paths.pvcs(ns, a.name), { metadata: { ownerReferences: a.ownerReferences } }, 'merge'),
+      createPod: async (a) => {
+        await write.create(paths.pods(ns), a.pod);
+        await event(`create Pod ${a.pod.metadata.name} in StatefulSet ${set.metadata.name} successful`);
+      },
+      updatePod: (a) => write.update(paths.pods(ns, a.pod.metadata.name), a.pod),
+      deletePod: async (a) => {
+        await write.remove(paths.pods(ns, a.name), this.pods.get(`${ns}/${a.name}`)?.metadata.uid);
+        await write.event(involved, 'Normal', 'SuccessfulDelete', `delete Pod ${a.name} in StatefulSet ${set.metadata.name} successful`);
+      },
+      updateStatus: (a) => write.update(paths.statefulSets(ns, set.metadata.name, 'status'), { ...set, status: a.status }),
+    };
   }
 }
 

@@ -2,7 +2,8 @@ import { reconcileStorage } from '../volume/reconcile';
 import { DEFAULT_STORAGE_CLASS } from '../volume/storage-class';
 import type { VolumeAction } from '../volume/actions';
 import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../volume/types';
-import { ignoreNotFound, isAlreadyExists } from './client';
+import { applyActions, type ActionHandlers, type Writes } from './apply';
+import { isAlreadyExists } from './client';
 import type { SyncResult } from './controller';
 import type { IndexedInformer } from './informers';
 import { paths } from './paths';
@@ -50,44 +51,24 @@ export class PersistentVolumeController extends ControllerShell {
       classes: this.classes.list() as StorageClass[],
       nodes: this.nodes.list(),
     });
-    const cause = causeOf(queuedCause, undefined);
-    for (const a of actions) await this.apply(a, cause);
+    return applyActions(actions, this.handlers(this.writes(causeOf(queuedCause, undefined))));
   }
 
-  private async apply(a: VolumeAction, cause: number | undefined): Promise<void> {
-    const w = { cause, fieldManager: this.component };
-    switch (a.type) {
-      case 'updateClaim':
-        await this.client.update(paths.pvcs(a.key.namespace, a.key.name), a.claim, w);
-        return;
-      case 'updateClaimStatus': {
+  private handlers(write: Writes): ActionHandlers<VolumeAction> {
+    return {
+      updateClaim: (a) => write.update(paths.pvcs(a.key.namespace, a.key.name), a.claim),
+      updateClaimStatus: async (a) => {
         const claim = this.claims.get(`${a.key.namespace}/${a.key.name}`);
-        if (claim) await this.client.update(paths.pvcs(a.key.namespace, a.key.name, 'status'), { ...claim, status: a.status }, w);
-        return;
-      }
-      case 'updateVolume':
-        await this.client.update(paths.pvs(a.key.name), a.volume, w);
-        return;
-      case 'updateVolumeStatus': {
+        if (claim) await write.update(paths.pvcs(a.key.namespace, a.key.name, 'status'), { ...claim, status: a.status });
+      },
+      updateVolume: (a) => write.update(paths.pvs(a.key.name), a.volume),
+      updateVolumeStatus: async (a) => {
         const volume = this.volumes.get(a.key.name);
-        if (volume) await this.client.update(paths.pvs(a.key.name, 'status'), { ...volume, status: a.status }, w);
-        return;
-      }
-      case 'createVolume':
-        await this.client.create(paths.pvs(), a.volume, w).catch((e) => {
-          if (!isAlreadyExists(e)) throw e;
-        });
-        return;
-      case 'deleteVolume':
-        await this.client.delete(paths.pvs(a.key.name), { preconditions: { uid: a.key.uid } }, w).catch(ignoreNotFound);
-        return;
-      case 'recordEvent':
-        await this.recorder.record({ kind: a.kind, namespace: a.key.namespace, name: a.key.name, uid: a.key.uid }, a.eventType, a.reason, a.message, cause);
-        return;
-      default: {
-        const never: never = a;
-        throw new Error(`unexpected ${JSON.stringify(never)}`);
-      }
-    }
+        if (volume) await write.update(paths.pvs(a.key.name, 'status'), { ...volume, status: a.status });
+      },
+      createVolume: (a) => write.createOnce(paths.pvs(), a.volume),
+      deleteVolume: (a) => write.remove(paths.pvs(a.key.name), a.key.uid),
+      recordEvent: (a) => write.event({ kind: a.kind, namespace: a.key.namespace, name: a.key.name, uid: a.key.uid }, a.eventType, a.reason, a.message),
+    };
   }
 }
