@@ -115,6 +115,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const evictionTimer = setInterval(() => void evictOne().catch((e) => log(`eviction: ${(e as Error).message}`)), EVICTION_CHECK_MS);
     closers.push(() => clearInterval(evictionTimer));
     async function evictOne(): Promise<void> {
+      // The pods' containers are only listed under pressure: otherwise a Docker list per running pod every 10 s for nothing.
+      if (!eviction.underPressure()) return;
       const running = await Promise.all(
         [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containers: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => ({ id: c.id, name: c.name })) })),
       );
