@@ -23,6 +23,8 @@ import { mountResourceMetrics } from './resource-metrics';
 import { startLocalPathCleaner } from './local-path-cleaner';
 
 const EVICTION_CHECK_MS = 10_000;
+/** The agent never reads managedFields: its caches (pods here, and the network roles') keep none. */
+const STRIP = { stripManagedFields: true } as const;
 
 export interface RunningNodeAgent {
   readonly name: string;
@@ -89,7 +91,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const workers = new PodWorkers((uid) => syncer.sync(uid), 8, (uid, e) => log(`sync of pod ${describe(pods.get(uid)) ?? uid} failed: ${(e as Error).message}`));
     closers.push(() => workers.stop());
 
-    const informer = new Informer(eventLog, '', 'pods');
+    const informer = new Informer(eventLog, '', 'pods', undefined, STRIP);
     informer.on((e) => {
       const pod = e.object as unknown as Pod;
       const uid = pod.metadata?.uid;
