@@ -2,7 +2,7 @@
 // for 1, 10 and 50 pods created at once, p50/p99, with the agent's own time per step (volumes,
 // sandbox, CNI, app containers, status write), and the agent's RSS and CPU with 50 pods running.
 //
-//   npm run bench:node -- [--rounds=1,10,50] [--repeat=5] [--settle-seconds=30] [--json=<file>] [--keep]
+//   npm run bench:node -- [--node=8] [--rounds=1,10,50] [--repeat=5] [--settle-seconds=30] [--json=<file>] [--keep]
 //
 // It starts its own nats-server and Postgres in a temp dir, the apiserver in this process (with
 // the internal NATS API the agent writes through), and one agent as a child process in node
@@ -19,13 +19,14 @@ import { freePort, startNats, startPostgres } from '@keelson/local';
 import { spawnNodeAgent, type AgentProcess } from '@keelson/node-agent';
 import { ensureDocker, ensureImages, removeNodeNamespace, removeUnderlay } from '@keelson/runtime';
 
-const NODE = 8;
-const NODE_NAME = `keelson-node-${NODE}`;
 const STEPS = ['volumesMs', 'sandboxMs', 'cniMs', 'containersMs', 'statusMs'] as const;
 
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '1,10,50' }, repeat: { type: 'string', default: '5' }, 'settle-seconds': { type: 'string', default: '30' }, json: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { node: { type: 'string', default: '8' }, rounds: { type: 'string', default: '1,10,50' }, repeat: { type: 'string', default: '5' }, 'settle-seconds': { type: 'string', default: '30' }, json: { type: 'string' }, keep: { type: 'boolean', default: false } } });
 const rounds = values.rounds!.split(',').map(Number);
 const repeatSingle = Number(values.repeat);
+// Node numbers are machine-global (namespace, address, kubelet port): another number lets two runs share a machine.
+const NODE = Number(values.node);
+const NODE_NAME = `keelson-node-${NODE}`;
 
 const percentile = (xs: number[], p: number) => {
   if (!xs.length) return NaN;

@@ -3,4 +3,5 @@
 // Usage: node apps/node-agent/src/boot.js [node-agent flags]
 'use strict';
 require('../../../tools/compile-once.js');
+require('./lazy-docker-ssh.js');
 require('./main.ts');

@@ -24,6 +24,8 @@ import { mountResourceMetrics } from './resource-metrics';
 import { startLocalPathCleaner } from './local-path-cleaner';
 
 const EVICTION_CHECK_MS = 10_000;
+/** The agent never reads managedFields: its caches (pods here, and the network roles') keep none. */
+const STRIP = { stripManagedFields: true } as const;
 
 export interface RunningNodeAgent {
   readonly name: string;
@@ -93,7 +95,7 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const workers = new PodWorkers((uid) => syncer.sync(uid), 8, (uid, e) => log(`sync of pod ${describe(pods.get(uid)) ?? uid} failed: ${(e as Error).message}`));
     closers.push(() => workers.stop());
 
-    const informer = new Informer(eventLog, '', 'pods');
+    const informer = new Informer(eventLog, '', 'pods', undefined, STRIP);
     informer.on((e) => {
       const pod = e.object as unknown as Pod;
       const uid = pod.metadata?.uid;
@@ -119,6 +121,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const evictionTimer = setInterval(() => void evictOne().catch((e) => log(`eviction: ${(e as Error).message}`)), EVICTION_CHECK_MS);
     closers.push(() => clearInterval(evictionTimer));
     async function evictOne(): Promise<void> {
+      // The pods' containers are only listed under pressure: otherwise a Docker list per running pod every 10 s for nothing.
+      if (!eviction.underPressure()) return;
       const running = await Promise.all(
         [...pods.values()].filter((p) => p.status?.phase === 'Running').map(async (pod) => ({ pod, containers: (await runtime.listContainers({ podUid: pod.metadata!.uid!, state: 'running' })).map((c) => ({ id: c.id, name: c.name })) })),
       );

@@ -30,7 +30,7 @@ export interface OverlayAgent {
 export async function startOverlayAgent(o: OverlayAgentOptions): Promise<OverlayAgent> {
   const vtep = { vtepMac: vtepMacFor(o.nodeName), publicIP: o.address };
   const nodePath = objectPath('', 'v1', 'nodes', undefined, o.nodeName);
-  const nodes = new Informer(o.eventLog, '', 'nodes');
+  const nodes = new Informer(o.eventLog, '', 'nodes', undefined, { stripManagedFields: true });
   let lastReason: string | undefined;
 
   const sync = async () => {

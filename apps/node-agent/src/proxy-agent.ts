@@ -34,14 +34,16 @@ export interface ProxyAgent {
 }
 
 const PROXY_CONFIG = { clusterCIDR: CLUSTER_CIDR };
+/** Rules are computed from specs, endpoints and labels; managedFields would only take memory. */
+const STRIP = { stripManagedFields: true } as const;
 
 export async function startProxyAgent(o: ProxyAgentOptions): Promise<ProxyAgent> {
   const informers = {
-    services: new Informer(o.eventLog, '', 'services'),
-    endpoints: new Informer(o.eventLog, '', 'endpoints'),
-    pods: new Informer(o.eventLog, '', 'pods'),
-    policies: new Informer(o.eventLog, 'networking.k8s.io', 'networkpolicies'),
-    namespaces: new Informer(o.eventLog, '', 'namespaces'),
+    services: new Informer(o.eventLog, '', 'services', undefined, STRIP),
+    endpoints: new Informer(o.eventLog, '', 'endpoints', undefined, STRIP),
+    pods: new Informer(o.eventLog, '', 'pods', undefined, STRIP),
+    policies: new Informer(o.eventLog, 'networking.k8s.io', 'networkpolicies', undefined, STRIP),
+    namespaces: new Informer(o.eventLog, '', 'namespaces', undefined, STRIP),
   };
   const all = Object.values(informers);
   await removeOtherModesRules(o);

@@ -3,7 +3,7 @@
 // many CPUs to itself; every other container shares what is left (the shared pool).
 // The assignment table is a value: allocate and release return a new one for the agent
 // to keep (and persist, as the kubelet's cpu_manager_state file does).
-import { milliValue } from '@keelson/admission';
+import { milliValue } from '@keelson/admission/quantity';
 import { qosClass } from './qos';
 import type { Container, Pod } from './types';
 import { podUid } from './types';

@@ -5,7 +5,7 @@
 // A missing non-optional ConfigMap/Secret or key is a CreateContainerConfigError; the
 // message is what the kubelet reports.
 import type { Container, IConfigMap, ISecret, Pod } from './types';
-import { milliValue, parseQuantity } from '@keelson/admission';
+import { milliValue, parseQuantity } from '@keelson/admission/quantity';
 
 export interface EnvSources {
   readonly configMaps: Readonly<Record<string, IConfigMap>>;

@@ -8,7 +8,7 @@
 // Example: BestEffort a (50Mi), Burstable b (request 100Mi, using 300Mi), Burstable c
 // (request 1Gi, using 200Mi, priority 0), Guaranteed d (1Gi, 900Mi, priority 1000) →
 // a, b, c, d.
-import { formatQuantity, parseQuantity } from '@keelson/admission';
+import { formatQuantity, parseQuantity } from '@keelson/admission/quantity';
 import { qosClass } from './qos';
 import type { Pod, PodStatus } from './types';
 

@@ -4,7 +4,7 @@
 //
 // Allocatable is capacity minus what `--reserved` keeps for the system, e.g. 2 CPUs and
 // 24Gi with `cpu=100m,memory=512Mi` → allocatable cpu 1900m, memory 23.5Gi (24576Mi − 512Mi).
-import { formatQuantity, milliValue, parseQuantity } from '@keelson/admission';
+import { formatQuantity, milliValue, parseQuantity } from '@keelson/admission/quantity';
 
 export const MAX_PODS = 110;
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';

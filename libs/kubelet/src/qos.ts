@@ -2,7 +2,7 @@
 // container sets cpu and memory limits and its requests equal them (a request left out
 // defaults to the limit); BestEffort when no container sets any request or limit;
 // Burstable otherwise. Init containers count like app containers.
-import { parseQuantity } from '@keelson/admission';
+import { parseQuantity } from '@keelson/admission/quantity';
 import type { Container, Pod } from './types';
 
 export type QOSClass = 'Guaranteed' | 'Burstable' | 'BestEffort';

@@ -4,7 +4,7 @@
 //   1 ms (500m → 50000 µs; 5m → 500 → raised to 1000);
 //   memory from limits.memory in bytes. Kubernetes' defaulting copies a missing request from
 //   the limit, so a limit alone gives shares too.
-import { milliValue, parseQuantity } from '@keelson/admission';
+import { milliValue, parseQuantity } from '@keelson/admission/quantity';
 import type { Container } from './types';
 
 export const MIN_SHARES = 2;

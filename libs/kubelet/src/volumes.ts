@@ -2,7 +2,7 @@
 // plugins, as plans the agent executes. Paths follow the kubelet's layout:
 //   <podDir>/volumes/kubernetes.io~<plugin>/<volume name>
 import type { Container, IConfigMap, IKeyToPath, IPersistentVolume, IPersistentVolumeClaim, ISecret, IVolume, Pod } from './types';
-import { parseQuantity } from '@keelson/admission';
+import { parseQuantity } from '@keelson/admission/quantity';
 import type { ProjectedFile } from './atomic-writer';
 import { fieldValue } from './env';
 

@@ -1,7 +1,7 @@
 // A container's requests/limits as cgroup settings, the way the kubelet computes
 // LinuxContainerResources (pkg/kubelet/kuberuntime/kuberuntime_container_linux.go and
 // pkg/kubelet/cm/helpers_linux.go). Docker then writes them to the cgroup (v1 here).
-import { milliValue, parseQuantity } from '@keelson/admission';
+import { milliValue, parseQuantity } from '@keelson/admission/quantity';
 
 /** CRI's LinuxContainerResources, the subset Keelson sets. Omitted fields mean "not limited". */
 export interface LinuxContainerResources {
