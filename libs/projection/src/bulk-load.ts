@@ -1,7 +1,8 @@
 import type { ClientBase } from 'pg';
-import { parseSubject, type RawEntry } from '@keelson/eventlog';
+import { parseSubject, type LogEntry, type RawEntry } from '@keelson/eventlog';
 import { CopyBatch, copyBatch } from './copy';
 import { jsonAt, KeySet, numberAt, pick, stringAt } from './json-scan';
+import { historyRecord } from './writer';
 
 // The rows of a replay into an empty schema, loaded with COPY: nothing there can conflict, so
 // the upserts of writer.ts (which the live projector needs) are not needed.
@@ -74,9 +75,16 @@ export class HistoryBatch {
     };
   }
 
-  /** COPY … FREEZE: the replay truncates history in its transaction first. */
-  copy(client: ClientBase): Promise<void> {
-    return copyBatch(client, 'history', HISTORY_COLUMNS, this.batch, { freeze: true });
+  /** The live projector's row of an entry it has already decoded (it needs the object anyway). */
+  addEntry(e: LogEntry): void {
+    const h = historyRecord(e);
+    this.batch.add([h.seq, h.resource, h.namespace, h.name, h.type, h.actor, h.cause, h.correlation, h.time, JSON.stringify(h.object)]);
+    this.lastSeq = e.seq;
+  }
+
+  /** `freeze` (COPY … FREEZE) only where the table was truncated in the same transaction: the replay's. */
+  copy(client: ClientBase, opts: { freeze?: boolean } = {}): Promise<void> {
+    return copyBatch(client, 'history', HISTORY_COLUMNS, this.batch, opts);
   }
 }
 

@@ -50,7 +50,7 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
     const b = batch;
     batch = new HistoryBatch();
     await inFlight; // at most one load in flight: reading the log overlaps writing history
-    inFlight = b.copy(client).then(() => {
+    inFlight = b.copy(client, { freeze: true }).then(() => {
       events += b.size;
       opts.onProgress?.(b.lastSeq, events);
     });

@@ -38,7 +38,7 @@ export async function writeBatch(db: DataSource, checkpointName: string, entries
       return done;
     }
     const history = new HistoryBatch();
-    for (const e of fresh) history.add(e);
+    for (const e of fresh) history.addEntry(e);
     await history.copy(client);
     await writeObjects(client, fresh);
     const last = fresh[fresh.length - 1].seq;

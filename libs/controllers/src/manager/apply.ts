@@ -61,8 +61,8 @@ export class Writes {
   }
 
   /** A Kubernetes Event on `involved`; never fails (see EventRecorder). */
-  event(involved: InvolvedObject, eventType: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
-    return this.recorder.record(involved, eventType, reason, message, this.cause);
+  async event(involved: InvolvedObject, eventType: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    this.recorder.record(involved, eventType, reason, message, this.cause);
   }
 }
 
