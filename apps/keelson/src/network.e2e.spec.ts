@@ -93,13 +93,15 @@ describe('the overlay, Services and NetworkPolicy across three nodes', () => {
       expect(link.address).toBe(backend.VtepMAC);
       expect(link.linkinfo.info_data).toMatchObject({ id: 1, port: 8472, local: `172.31.0.${NODES[i]}` });
     }
-    // Every node routes every other node's /24 via flannel.1, onlink to the peer's VTEP address.
-    for (const [i, n] of NODES.entries()) {
-      for (const [j, peer] of nodes.entries()) {
-        if (i === j) continue;
-        expect(await routeVia(n, peer.spec.podCIDR)).toBe(`${peer.spec.podCIDR} via ${peer.spec.podCIDR.split('/')[0]} dev flannel.1 onlink `.trim());
-      }
-    }
+    // Every node routes every other node's /24 via flannel.1, onlink to the peer's VTEP address —
+    // once it has seen the peer's Node (a node lifts its own taint without waiting for its peers).
+    const want = NODES.flatMap((n, i) => nodes.filter((_, j) => j !== i).map((peer) => ({ n, cidr: peer.spec.podCIDR as string })));
+    const routes = await eventually(
+      () => Promise.all(want.map(({ n, cidr }) => routeVia(n, cidr))),
+      (got) => got.every((r, k) => r === `${want[k].cidr} via ${want[k].cidr.split('/')[0]} dev flannel.1 onlink`),
+      30_000,
+    );
+    for (const [k, { cidr }] of want.entries()) expect(routes[k]).toBe(`${cidr} via ${cidr.split('/')[0]} dev flannel.1 onlink`);
   }, 120_000);
 
   it('lets a pod on node 11 fetch HTTP from a pod on node 13 by pod IP, encapsulated in UDP 8472 between the node namespaces', async () => {
