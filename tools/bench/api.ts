@@ -84,15 +84,7 @@ async function main(): Promise<void> {
 
   step('starting the apiserver child');
   const profileFile = flags['cpu-prof'] ? resolve(flags['cpu-prof']) : undefined;
-  const api = await startApiServerChild({
-    repoRoot: resolve(__dirname, '../..'),
-    natsUrl: nats.url,
-    pgUrl: pg.url,
-    port: await freePort(),
-    secretKeyFile: join(root, 'secret.key'),
-    logFile: join(root, 'apiserver.log'),
-    profileFile,
-  });
+  const api = await startApiServerChild({ root, natsUrl: nats.url, pgUrl: pg.url, profileFile });
   cleanups.push(['apiserver child', () => api.stop()]);
   const idleMemory = api.memory();
   const client = new ApiClient(api.url, 64);

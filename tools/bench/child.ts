@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePort } from '@keelson/local';
 
 // The apiserver under test, in a process of its own: the load generator's CPU time does not
 // count against it, and its memory can be read from /proc. `setpriv --pdeathsig` makes the
@@ -20,36 +21,38 @@ export interface ApiServerChild {
 }
 
 export interface ChildOptions {
-  repoRoot: string;
+  /** the bench's scratch directory: the child's secret key and log go there */
+  root: string;
   natsUrl: string;
   pgUrl: string;
-  port: number;
-  secretKeyFile: string;
-  logFile: string;
   /** where the child writes its .cpuprofile when asked to (profile-hook.ts) */
   profileFile?: string;
 }
 
+const REPO_ROOT = join(__dirname, '../..');
+
 export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChild> {
+  const port = await freePort();
+  const logFile = join(o.root, 'apiserver.log');
   const hook = o.profileFile ? ['--enable-source-maps', '-r', join(__dirname, 'profile-hook.ts')] : [];
   // Compiled once (tools/compile-once.js), as a deployment would run it: no TypeScript toolchain resident.
-  const args = ['--pdeathsig', 'TERM', '--', process.execPath, '-r', join(o.repoRoot, 'tools/compile-once.js'), ...hook, 'apps/apiserver/src/main.ts'];
+  const args = ['--pdeathsig', 'TERM', '--', process.execPath, '-r', join(REPO_ROOT, 'tools/compile-once.js'), ...hook, 'apps/apiserver/src/main.ts'];
   const env = {
     ...process.env,
     KEELSON_NATS_URL: o.natsUrl,
     KEELSON_PG_URL: o.pgUrl,
     KEELSON_API_HOST: '127.0.0.1',
-    KEELSON_API_PORT: String(o.port),
-    KEELSON_SECRET_KEY_FILE: o.secretKeyFile,
+    KEELSON_API_PORT: String(port),
+    KEELSON_SECRET_KEY_FILE: join(o.root, 'secret.key'),
     KEELSON_INTERNAL_API: 'false',
     ...(o.profileFile ? { KEELSON_BENCH_PROFILE: o.profileFile, KEELSON_TS_SOURCE_MAPS: '1' } : {}),
   };
-  const child = spawn('/usr/bin/setpriv', args, { cwd: o.repoRoot, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-  const log = createWriteStream(o.logFile);
+  const child = spawn('/usr/bin/setpriv', args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  const log = createWriteStream(logFile);
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = new URL(`http://127.0.0.1:${o.port}`);
+  const url = new URL(`http://127.0.0.1:${port}`);
   const pid = child.pid!;
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
@@ -59,7 +62,7 @@ export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChi
     clearTimeout(timer);
   };
   try {
-    await waitReady(url, child, o.logFile);
+    await waitReady(url, child, logFile);
   } catch (e) {
     await stop();
     throw e;

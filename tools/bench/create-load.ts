@@ -41,15 +41,7 @@ async function main(): Promise<void> {
     ]);
     stops.push(() => nats.stop(), () => pg.stop());
     const profileFile = flags['cpu-prof'] ? resolve(flags['cpu-prof']) : undefined;
-    const api = await startApiServerChild({
-      repoRoot: resolve(__dirname, '../..'),
-      natsUrl: nats.url,
-      pgUrl: pg.url,
-      port: await freePort(),
-      secretKeyFile: join(root, 'secret.key'),
-      logFile: join(root, 'apiserver.log'),
-      profileFile,
-    });
+    const api = await startApiServerChild({ root, natsUrl: nats.url, pgUrl: pg.url, profileFile });
     stops.push(() => api.stop());
     const client = new ApiClient(api.url, clients);
     stops.push(async () => client.close());

@@ -2,7 +2,7 @@
 //   node -r @swc-node/register tools/bench/memory.ts [--pods=10000]
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort, startNats, startPostgres } from '@keelson/local';
 import { startApiServerChild } from './child';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   chmodSync(root, 0o711);
   const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
   const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined });
-  const api = await startApiServerChild({ repoRoot: resolve(__dirname, '../..'), natsUrl: nats.url, pgUrl: pg.url, port: await freePort(), secretKeyFile: join(root, 'secret.key'), logFile: join(root, 'apiserver.log') });
+  const api = await startApiServerChild({ root, natsUrl: nats.url, pgUrl: pg.url });
   const client = new ApiClient(api.url, 64);
   try {
     console.log(`after start-up: VmRSS ${api.memory().rssMb.toFixed(0)} MB`);
