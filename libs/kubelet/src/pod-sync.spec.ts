@@ -139,6 +139,18 @@ describe('PodSyncer', () => {
     expect(t.deletes).toEqual(['web-0']);
   });
 
+  it('given an eviction while a sync is under way, then the last status written is Failed/Evicted and the pod stays down', async () => {
+    const t = setup(makePod({ containers: [container('app', { image: 'busybox' })] }));
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    t.tick(1_000);
+    // Both start in the same tick: the sync has read the running containers before the eviction kills them.
+    await Promise.all([t.syncer.sync('uid-1'), t.syncer.evict('uid-1', 'The node was low on resource: memory.')]);
+    await t.syncer.sync('uid-1');
+    expect(t.writes.at(-1)).toMatchObject({ phase: 'Failed', reason: 'Evicted' });
+    expect(t.runtime.actions().filter((a) => a === 'startContainer')).toHaveLength(1);
+  });
+
   it('given a pod bound to another node, then it removes whatever of it runs here', async () => {
     const pod = makePod({ containers: [container('app', { image: 'busybox' })] });
     const t = setup(pod);

@@ -77,6 +77,7 @@ export interface SyncResult {
 export class PodSyncer {
   readonly backoff = new Backoff();
   private readonly pods = new Map<string, PodState>();
+  private readonly inFlight = new Map<string, Promise<void>>();
   private cpus: CpuAssignments = EMPTY_ASSIGNMENTS;
   private readonly clock: () => number;
   private readonly dns: ClusterDnsSettings;
@@ -90,7 +91,30 @@ export class PodSyncer {
     return [...this.pods.keys()];
   }
 
-  async sync(uid: string): Promise<SyncResult> {
+  /** Syncs one pod; never at the same time as an eviction of that pod. */
+  sync(uid: string): Promise<SyncResult> {
+    return this.serially(uid, () => this.syncOnce(uid));
+  }
+
+  /** Stops a pod under memory pressure and marks it Failed/Evicted; it is not started again. */
+  evict(uid: string, message: string): Promise<void> {
+    return this.serially(uid, () => this.evictOnce(uid, message));
+  }
+
+  // The workers never overlap two syncs of a pod, but the eviction manager acts outside them:
+  // a sync that observed the pod before its eviction would write its old phase back over Failed.
+  private serially<T>(uid: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.inFlight.get(uid) ?? Promise.resolve()).then(fn, fn);
+    const settled = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.inFlight.set(uid, settled);
+    void settled.then(() => this.inFlight.get(uid) === settled && this.inFlight.delete(uid));
+    return next;
+  }
+
+  private async syncOnce(uid: string): Promise<SyncResult> {
     const pod = this.o.podByUid(uid);
     const rt = this.o.runtime;
     // Sandboxes and containers are read together: two Docker round trips at once, not one after the other.
@@ -146,8 +170,7 @@ export class PodSyncer {
     return { requeueAfterMs: Math.max(0, wake - this.clock()) };
   }
 
-  /** Stops a pod under memory pressure and marks it Failed/Evicted; it is not started again. */
-  async evict(uid: string, message: string): Promise<void> {
+  private async evictOnce(uid: string, message: string): Promise<void> {
     const pod = this.o.podByUid(uid);
     if (!pod) return;
     const st = this.state(uid, pod);
