@@ -90,8 +90,11 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
       // The kubelet's Events (Started, BackOff, Unhealthy…), as `source.component: kubelet` on this host.
       events: new EventRecorder(apiEventSink(api), { component: 'kubelet', host: config.name }, { warn: log }),
       onTimings: (pod, t) => timings.set(pod.metadata!.uid!, { ...t, pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }),
+      // Probes run on their own timers; a result that changes the pod's status syncs it.
+      onProbeResult: (uid) => workers.enqueue(uid),
       log,
     });
+    closers.push(() => syncer.stop());
     const workers = new PodWorkers((uid) => syncer.sync(uid), 8, (uid, e) => log(`sync of pod ${describe(pods.get(uid)) ?? uid} failed: ${(e as Error).message}`));
     closers.push(() => workers.stop());
 

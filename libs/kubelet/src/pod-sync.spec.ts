@@ -218,8 +218,9 @@ describe('PodSyncer', () => {
       dirs.push(t.dir);
       t.runtime.execHandler = () => ({ stdout: '', stderr: "cat: can't open '/tmp/ready'\n", exitCode: 1 });
       await t.syncer.sync('uid-1');
-      t.tick(2_000);
-      await t.syncer.sync('uid-1');
+      // The probe runs on the prober manager's timer (due at once), not in the sync.
+      await new Promise((r) => setTimeout(r, 20));
+      t.syncer.stop();
       expect(t.events.filter((e) => e.includes('Unhealthy'))).toContain("spec.containers{app} Warning Unhealthy: Readiness probe failed: cat: can't open '/tmp/ready'");
     });
 

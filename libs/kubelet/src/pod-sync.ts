@@ -1,7 +1,8 @@
 // One pod's sync, the kubelet's SyncPod with its IO: read what the runtime has for the pod
 // (by labels, so a restarted agent resumes), decide with computePodActions, carry the
-// actions out (sandbox → CNI → volumes → init containers → app containers), run the probes
-// that are due, collect dead instances, and write the status only when it changed. A pod
+// actions out (sandbox → CNI → volumes → init containers → app containers), hand the running
+// containers to the prober manager (probes run on their own timers, not in this sync), collect
+// dead instances, and write the status only when it changed. A pod
 // being deleted is stopped (preStop, SIGTERM, SIGKILL after its grace period), unwired and
 // removed, and then deleted for good with gracePeriodSeconds=0.
 // The shell (pod-workers.ts) calls `sync(uid)` serially per pod and requeues it as told.
@@ -15,7 +16,7 @@ import { LABEL_CONTAINER_HASH, LABEL_CONTAINER_KIND, containersToCollect, nextRe
 import { computePodActions, imagePullKey, type PodAction } from './pod-actions';
 import type { PodApi, PodNetworkPlugin, PodSources, StepTimings } from './pod-sync-ports';
 import { gatherSources } from './pod-sync-ports';
-import { PodProbes } from './pod-probes';
+import { ProberManager } from './prober-manager';
 import { podEvents, podRef, type PodEvent, type PodEventRecorder } from './pod-events';
 import type { ProbeRunner } from './probe-runner';
 import { containerResources } from './resources';
@@ -56,11 +57,12 @@ export interface PodSyncerOptions {
   /** Where the pod's Events go (Started, BackOff, Unhealthy…); queued, so a sync never waits on them. */
   readonly events?: PodEventRecorder;
   readonly log?: (line: string) => void;
+  /** A probe result changed what a pod shows (ready, started, a restart wanted): sync that pod. */
+  readonly onProbeResult?: (uid: string) => void;
 }
 
 interface PodState {
   startFailures: Record<string, StartFailure>;
-  probes: PodProbes;
   lastStatus?: PodStatus;
   evicted?: PodStatus;
   timings?: StepTimings;
@@ -81,10 +83,22 @@ export class PodSyncer {
   private cpus: CpuAssignments = EMPTY_ASSIGNMENTS;
   private readonly clock: () => number;
   private readonly dns: ClusterDnsSettings;
+  readonly probes: ProberManager;
 
   constructor(private readonly o: PodSyncerOptions) {
     this.clock = o.clock ?? Date.now;
     this.dns = o.dns ?? { ...DEFAULT_CLUSTER_DNS, host: nodeResolvConf() };
+    this.probes = new ProberManager({
+      runner: o.prober,
+      onChange: (uid) => o.onProbeResult?.(uid),
+      onFailure: (p, c, type, output) => this.event(p, podEvents.unhealthy(c.name, type, output)),
+      clock: this.clock,
+    });
+  }
+
+  /** Stops the probes' timers (the containers keep running, as with a kubelet restart). */
+  stop(): void {
+    this.probes.stop();
   }
 
   get known(): string[] {
@@ -142,7 +156,7 @@ export class PodSyncer {
 
     let containers = containersAtStart;
     let observed = this.observe(sandboxes, containers, st);
-    const actions = volumeErrors.length ? [] : computePodActions(pod, observed, now, this.backoff, st.probes.verdicts());
+    const actions = volumeErrors.length ? [] : computePodActions(pod, observed, now, this.backoff, this.probes.verdicts(uid));
     if (volumeErrors.length) {
       for (const error of volumeErrors) this.event(pod, podEvents.failedMount(error));
       for (const c of pod.spec?.containers ?? []) st.startFailures[c.name] = { reason: 'CreateContainerConfigError', message: volumeErrors.join('; ') };
@@ -161,9 +175,7 @@ export class PodSyncer {
       observed = this.observe(sandboxesNow, containers, st);
     }
 
-    const probeWake = await st.probes.run(pod, observed, this.clock());
-    if (probeWake !== undefined) wake = Math.min(wake, probeWake);
-    if (st.probes.restartWanted(observed)) wake = Math.min(wake, this.clock());
+    this.probes.update(pod, observed);
     for (const id of containersToCollect(containers)) await rt.removeContainer(id).catch(() => undefined);
 
     await this.writeStatus(pod, st, observed, justFailedPulls);
@@ -175,6 +187,7 @@ export class PodSyncer {
     if (!pod) return;
     const st = this.state(uid, pod);
     const sandboxes = await this.o.runtime.listPodSandboxes({ uid });
+    this.probes.removePod(uid);
     await this.killPod(pod, sandboxes, await this.containers(uid), 0);
     this.event(pod, podEvents.evicted(message));
     const evicted = evictedStatus(st.lastStatus ?? pod.status ?? {}, message, this.clock());
@@ -186,7 +199,7 @@ export class PodSyncer {
   private state(uid: string, pod: Pod): PodState {
     let st = this.pods.get(uid);
     if (!st) {
-      st = { startFailures: {}, probes: new PodProbes(this.o.prober, (p, c, type, output) => this.event(p, podEvents.unhealthy(c.name, type, output))), ...(pod.status?.containerStatuses?.length ? {} : { timings: { firstSyncAt: this.clock() } }) };
+      st = { startFailures: {}, ...(pod.status?.containerStatuses?.length ? {} : { timings: { firstSyncAt: this.clock() } }) };
       this.pods.set(uid, st);
     }
     return st;
@@ -427,6 +440,7 @@ export class PodSyncer {
     await this.o.volumes.tearDown(uid);
     this.cpus = releasePod(this.cpus, uid);
     this.o.devices?.release(uid);
+    this.probes.removePod(uid);
     this.pods.delete(uid);
   }
 
@@ -434,7 +448,7 @@ export class PodSyncer {
     const base = st.lastStatus ?? pod.status ?? {};
     // The sync that saw a pull fail reports ErrImagePull; later ones report the back-off.
     const view: BackoffView = { shouldWait: (k, now, since) => !justFailedPulls.has(k) && this.backoff.shouldWait(k, now, since), delayMs: (k) => this.backoff.delayMs(k) };
-    const next = generatePodStatus(pod, observed, st.probes.statuses(observed), view, this.clock(), base, { hostIP: this.o.hostIP });
+    const next = generatePodStatus(pod, observed, this.probes.statuses(pod.metadata!.uid!, observed), view, this.clock(), base, { hostIP: this.o.hostIP });
     // A finished pod's devices go back to the pool (the kubelet frees them for inactive pods).
     if (next.phase === 'Succeeded' || next.phase === 'Failed') this.o.devices?.release(pod.metadata!.uid!);
     if (!statusChanged(base, next)) return;
