@@ -11,7 +11,7 @@ import Docker from 'dockerode';
 import { EventLog } from '@keelson/eventlog';
 import { apiEventSink, EventRecorder } from '@keelson/events';
 import { ApiClient, Informer } from '@keelson/informer';
-import { DeviceManager, EvictionManager, localPathRoot, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
+import { CONTAINER_GC_PERIOD_MS, DeviceManager, EvictionManager, GarbageCollector, localPathRoot, PodSyncer, PodWorkers, ProbeRunner, VolumeHost, type Pod, type StepTimings } from '@keelson/kubelet';
 import { Cni, DockerRuntime, ensureNodeNamespace } from '@keelson/runtime';
 import type { NodeAgentConfig } from './config';
 import { cniNetwork } from './cni-network';
@@ -75,11 +75,12 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
 
     const pods = new Map<string, Pod>();
     const timings = new Map<string, StepTimings & { pod: string }>();
+    const podNetwork = cniNetwork(cni);
     const syncer = new PodSyncer({
       nodeName: config.name,
       hostIP: address,
       runtime,
-      network: cniNetwork(cni),
+      network: podNetwork,
       volumes: new VolumeHost(stateDir),
       prober: new ProbeRunner(runtime, ns?.name),
       api: new ApiPodApi(api),
@@ -120,6 +121,11 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
 
     const stopEvents = watchContainerEvents(docker, config.name, (uid) => workers.enqueue(uid), log);
     closers.push(stopEvents);
+
+    // Dead sandboxes and containers, once a minute as the kubelet's container GC.
+    const gc = new GarbageCollector({ nodeName: config.name, runtime, network: podNetwork, podExists: (uid) => pods.has(uid), withPod: (uid, fn) => syncer.serially(uid, fn), log });
+    const gcTimer = setInterval(() => void gc.collect().catch((e) => log(`container GC: ${(e as Error).message}`)), CONTAINER_GC_PERIOD_MS);
+    closers.push(() => clearInterval(gcTimer));
 
     const evictionTimer = setInterval(() => void evictOne().catch((e) => log(`eviction: ${(e as Error).message}`)), EVICTION_CHECK_MS);
     closers.push(() => clearInterval(evictionTimer));

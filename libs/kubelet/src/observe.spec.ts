@@ -1,4 +1,4 @@
-import { LABEL_CONTAINER_HASH, containersToCollect, nextRestartCount, nextSandboxAttempt, observePod, type RuntimeContainer, type RuntimeSandbox } from './observe';
+import { LABEL_CONTAINER_HASH, nextRestartCount, nextSandboxAttempt, observePod, type RuntimeContainer, type RuntimeSandbox } from './observe';
 
 const sandbox = (id: string, attempt: number, state: RuntimeSandbox['state'] = 'ready'): RuntimeSandbox => ({ id, attempt, state, createdAt: attempt * 1000 });
 const ctr = (id: string, name: string, restartCount: number, state: RuntimeContainer['state'], extra: Partial<RuntimeContainer> = {}): RuntimeContainer => ({
@@ -24,16 +24,7 @@ describe('observePod', () => {
   });
 });
 
-describe('container garbage collection and numbering', () => {
-  it('keeps the current and the previous instance of each container, removing older dead ones', () => {
-    const list = [ctr('a0', 'app', 0, 'exited'), ctr('a1', 'app', 1, 'exited'), ctr('a2', 'app', 2, 'running'), ctr('b0', 'other', 0, 'exited')];
-    expect(containersToCollect(list)).toEqual(['a0']);
-  });
-
-  it('has nothing to collect when every name has at most two instances', () => {
-    expect(containersToCollect([ctr('a0', 'app', 0, 'exited'), ctr('a1', 'app', 1, 'running')])).toEqual([]);
-  });
-
+describe('container numbering', () => {
   it('numbers a new instance one past the newest, and a new sandbox one past the newest attempt', () => {
     expect(nextRestartCount([ctr('a0', 'app', 0, 'exited'), ctr('a3', 'app', 3, 'exited')], 'app')).toBe(4);
     expect(nextRestartCount([], 'app')).toBe(0);

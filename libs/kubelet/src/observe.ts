@@ -1,7 +1,7 @@
 // From what the container runtime lists for one pod (found by its labels, so an agent that
 // restarted sees exactly what the last one left) to the ObservedPod the decisions read,
 // after the kubelet's GetPodStatus: the newest sandbox, and per container name its newest
-// instance. Also which dead instances garbage collection may remove.
+// instance. (Which dead instances may go: container-gc.ts.)
 import type { ObservedContainer, ObservedPod, StartFailure } from './types';
 
 /** The label holding containerHash(spec) of the spec a container was created from. */
@@ -41,7 +41,8 @@ export function latestSandbox<S extends RuntimeSandbox>(sandboxes: readonly S[])
   return [...sandboxes].sort((a, b) => b.attempt - a.attempt || b.createdAt - a.createdAt)[0];
 }
 
-const newestFirst = (a: RuntimeContainer, b: RuntimeContainer) => b.restartCount - a.restartCount || b.createdAt - a.createdAt;
+/** Container instances newest first: by restart count, then creation time. */
+export const newestFirst = (a: Pick<RuntimeContainer, 'restartCount' | 'createdAt'>, b: Pick<RuntimeContainer, 'restartCount' | 'createdAt'>) => b.restartCount - a.restartCount || b.createdAt - a.createdAt;
 
 export function observePod(sandboxes: readonly RuntimeSandbox[], containers: readonly RuntimeContainer[], podIP?: string, startFailures?: Readonly<Record<string, StartFailure>>): ObservedPod {
   const sandbox = latestSandbox(sandboxes);
@@ -70,22 +71,6 @@ function toObserved(c: RuntimeContainer): ObservedContainer {
     ...(c.startedAt !== undefined ? { startedAt: c.startedAt } : {}),
     ...(c.finishedAt !== undefined ? { finishedAt: c.finishedAt } : {}),
   };
-}
-
-/**
- * Dead instances to remove: per container name the newest two are kept (the current one and
- * the one `kubectl logs --previous` reads), as the kubelet's MaxPerPodContainer of 1 dead
- * container plus the live one. Example: app#0 exited, app#1 exited, app#2 running → remove app#0.
- */
-export function containersToCollect(containers: readonly RuntimeContainer[], keepPerName = 2): string[] {
-  const seen = new Map<string, number>();
-  const out: string[] = [];
-  for (const c of [...containers].sort(newestFirst)) {
-    const n = (seen.get(c.name) ?? 0) + 1;
-    seen.set(c.name, n);
-    if (n > keepPerName && c.state === 'exited') out.push(c.id);
-  }
-  return out;
 }
 
 /** The restart count a new instance of `name` gets: one more than the newest instance's. */

@@ -96,7 +96,7 @@ describe('PodSyncer', () => {
     t.tick(1_000);
     t.runtime.exit(second, 1);
     const result = await t.syncer.sync('uid-1');
-    expect(t.runtime.containers.size).toBe(2);
+    expect(t.runtime.containers.size).toBe(1); // the newest dead instance stays (MaxPerPodContainer 1), the older one is collected
     expect(t.writes.at(-1)!.containerStatuses![0]).toMatchObject({ restartCount: 1, state: { waiting: { reason: 'CrashLoopBackOff' } } });
     expect(result.requeueAfterMs).toBe(10_000);
   });

@@ -12,11 +12,12 @@ import type { BackoffView } from './backoff';
 import { allocatePod, EMPTY_ASSIGNMENTS, releasePod, type CpuAssignments } from './cpu-manager';
 import { resolveEnv } from './env';
 import { containerHash } from './hash';
-import { LABEL_CONTAINER_HASH, LABEL_CONTAINER_KIND, containersToCollect, nextRestartCount, nextSandboxAttempt, observePod } from './observe';
+import { LABEL_CONTAINER_HASH, LABEL_CONTAINER_KIND, nextRestartCount, nextSandboxAttempt, observePod } from './observe';
 import { computePodActions, imagePullKey, type PodAction } from './pod-actions';
 import type { PodApi, PodNetworkPlugin, PodSources, StepTimings } from './pod-sync-ports';
 import { gatherSources } from './pod-sync-ports';
 import { ProberManager } from './prober-manager';
+import { containerGarbage } from './container-gc';
 import { podEvents, podRef, type PodEvent, type PodEventRecorder } from './pod-events';
 import type { ProbeRunner } from './probe-runner';
 import { containerResources } from './resources';
@@ -115,9 +116,10 @@ export class PodSyncer {
     return this.serially(uid, () => this.evictOnce(uid, message));
   }
 
-  // The workers never overlap two syncs of a pod, but the eviction manager acts outside them:
-  // a sync that observed the pod before its eviction would write its old phase back over Failed.
-  private serially<T>(uid: string, fn: () => Promise<T>): Promise<T> {
+  // The workers never overlap two syncs of a pod, but the eviction manager and the garbage
+  // collector act outside them: a sync that observed the pod before its eviction would write its
+  // old phase back over Failed.
+  serially<T>(uid: string, fn: () => Promise<T>): Promise<T> {
     const next = (this.inFlight.get(uid) ?? Promise.resolve()).then(fn, fn);
     const settled = next.then(
       () => undefined,
@@ -176,7 +178,8 @@ export class PodSyncer {
     }
 
     this.probes.update(pod, observed);
-    for (const id of containersToCollect(containers)) await rt.removeContainer(id).catch(() => undefined);
+    // The node-wide GC (once a minute) does the same; here a crash-looping pod's dead instances go at once.
+    for (const id of containerGarbage(containers, () => true)) await rt.removeContainer(id).catch(() => undefined);
 
     await this.writeStatus(pod, st, observed, justFailedPulls);
     return { requeueAfterMs: Math.max(0, wake - this.clock()) };

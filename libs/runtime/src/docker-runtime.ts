@@ -148,6 +148,7 @@ export class DockerRuntime implements ContainerRuntime {
       `${LABEL_TYPE}=container`,
       ...(filter.sandboxId ? [`${LABEL_SANDBOX_ID}=${filter.sandboxId}`] : []),
       ...(filter.podUid ? [`${LABEL_POD_UID}=${filter.podUid}`] : []),
+      ...(filter.node ? [`${LABEL_NODE}=${filter.node}`] : []),
       ...(filter.name ? [`${LABEL_CONTAINER_NAME}=${filter.name}`] : []),
     ];
     const list = await this.docker.listContainers({ all: true, filters: { label: labels, ...(filter.id ? { id: [filter.id] } : {}) } });

@@ -108,7 +108,7 @@ export class FakeRuntime implements ContainerRuntime {
   async listContainers(filter: ContainerFilter = {}): Promise<ContainerInfo[]> {
     return [...this.containers.values()]
       .map((c) => c.status)
-      .filter((c) => (!filter.id || c.id === filter.id) && (!filter.sandboxId || c.sandboxId === filter.sandboxId) && (!filter.podUid || c.podUid === filter.podUid) && (!filter.name || c.name === filter.name) && (!filter.state || c.state === filter.state))
+      .filter((c) => (!filter.id || c.id === filter.id) && (!filter.sandboxId || c.sandboxId === filter.sandboxId) && (!filter.podUid || c.podUid === filter.podUid) && (!filter.node || this.sandboxes.get(c.sandboxId)?.node === filter.node) && (!filter.name || c.name === filter.name) && (!filter.state || c.state === filter.state))
       .map(({ imageId: _i, oomKilled: _o, exitCode: _e, reason: _r, message: _m, startedAt: _s, finishedAt: _f, pid: _p, ...info }) => info);
   }
 

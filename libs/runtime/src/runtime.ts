@@ -140,6 +140,8 @@ export interface ContainerFilter {
   readonly id?: string;
   readonly sandboxId?: string;
   readonly podUid?: string;
+  /** Every container of the node's pods (the garbage collector's one listing). */
+  readonly node?: string;
   readonly name?: string;
   readonly state?: ContainerState;
 }
