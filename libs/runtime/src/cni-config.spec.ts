@@ -1,5 +1,5 @@
 import { gatewayOf } from './cni';
-import { cniEnv, ipamDataDir, pluginCommand, pluginStdin, podIPv4, podNetworkConflist, LOOPBACK_CONF } from './cni-config';
+import { cniEnv, ipamDataDir, pluginCommand, pluginsFor, pluginStdin, podIPv4, podNetworkConflist, LOOPBACK_CONF } from './cni-config';
 
 describe('podNetworkConflist', () => {
   const list = podNetworkConflist({ podCIDR: '10.244.1.0/24', stateDir: '/var/lib/keelson/node-1' });
@@ -55,6 +55,19 @@ describe('pluginStdin', () => {
 
   it('given no port mappings then portmap still gets an empty list, as libcni sends it', () => {
     expect(pluginStdin(list, portmap, {})).toMatchObject({ runtimeConfig: { portMappings: [] } });
+  });
+});
+
+describe('pluginsFor', () => {
+  const list = podNetworkConflist({ podCIDR: '10.244.1.0/24', stateDir: '/s' });
+
+  it('given a pod without hostPorts then portmap, a no-op for it, is not run', () => {
+    expect(pluginsFor(list, {}).map((p) => p.type)).toEqual(['bridge']);
+    expect(pluginsFor(list, { portMappings: [] }).map((p) => p.type)).toEqual(['bridge']);
+  });
+
+  it('given a hostPort then the whole chain runs', () => {
+    expect(pluginsFor(list, { portMappings: [{ hostPort: 8080, containerPort: 80 }] }).map((p) => p.type)).toEqual(['bridge', 'portmap']);
   });
 });
 

@@ -91,6 +91,17 @@ export function pluginStdin(list: CniConflist, plugin: CniPluginConf, runtime: R
   };
 }
 
+/**
+ * The plugins of the chain worth running for this pod. portmap with no port mappings passes the
+ * previous result through on ADD and returns at once on DEL and CHECK (containernetworking/plugins
+ * meta/portmap: `if len(PortMaps) == 0`), so a pod without hostPorts skips it: one `ip netns exec`
+ * and one plugin process fewer per pod start and per teardown. Example: bridge+portmap, no
+ * hostPort → [bridge]; hostPort 8080 → [bridge, portmap].
+ */
+export function pluginsFor(list: CniConflist, runtime: RuntimeConfig): CniPluginConf[] {
+  return list.plugins.filter((p) => !(p.type === 'portmap' && !runtime.portMappings?.length));
+}
+
 export type CniCommand = 'ADD' | 'DEL' | 'CHECK' | 'VERSION';
 
 /** CNI's environment contract: what the plugin is asked to do, to which container, where. */

@@ -1,13 +1,13 @@
 // Runs the real CNI plugins (Debian's containernetworking-plugins) for a pod sandbox, as
 // kubelet's network plugin does through libcni: loopback first, then the chained pod network
-// (bridge + portmap) in order for ADD, in reverse for DEL, each with CNI's environment and its
-// config on stdin. ADD results are cached so DEL and CHECK get their prevResult.
+// (bridge + portmap; portmap only for a pod with hostPorts) in order for ADD, in reverse for DEL,
+// each with CNI's environment and its config on stdin. ADD results are cached so DEL and CHECK get their prevResult.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { intToIp, ipToInt } from '@keelson/apimachinery';
 import {
-  CNI_PLUGIN_DIR, LOOPBACK_CONF, cniEnv, ipamDataDir, pluginCommand, pluginStdin, podIPv4, podNetworkConflist, resultCacheDir,
+  CNI_PLUGIN_DIR, LOOPBACK_CONF, cniEnv, ipamDataDir, pluginCommand, pluginsFor, pluginStdin, podIPv4, podNetworkConflist, resultCacheDir,
   type CniCommand, type CniConflist, type CniNetworkOptions, type CniPluginConf, type CniResult, type RuntimeConfig,
 } from './cni-config';
 
@@ -47,7 +47,7 @@ export class Cni {
     const loopback = this.exec(LOOPBACK_CONF, 'ADD', containerId, netns, { ...LOOPBACK_CONF }, false);
     let prev: unknown;
     try {
-      for (const plugin of this.conflist.plugins) {
+      for (const plugin of pluginsFor(this.conflist, runtime)) {
         prev = await this.exec(plugin, 'ADD', containerId, netns, pluginStdin(this.conflist, plugin, runtime, prev));
       }
     } finally {
@@ -67,7 +67,9 @@ export class Cni {
   async del(containerId: string, netns?: string): Promise<void> {
     const cached = this.cached(containerId);
     const ns = netns && existsSync(netns) ? netns : '';
-    for (const plugin of [...this.conflist.plugins].reverse()) {
+    // Without a cached ADD the mappings are unknown: every plugin runs, as libcni would.
+    const plugins = cached ? pluginsFor(this.conflist, cached.runtime) : this.conflist.plugins;
+    for (const plugin of [...plugins].reverse()) {
       await this.exec(plugin, 'DEL', containerId, ns, pluginStdin(this.conflist, plugin, cached?.runtime ?? {}, cached?.result));
     }
     if (ns) await this.exec(LOOPBACK_CONF, 'DEL', containerId, ns, { ...LOOPBACK_CONF }, false);
@@ -78,7 +80,7 @@ export class Cni {
   async check(containerId: string, netns: string): Promise<void> {
     const cached = this.cached(containerId);
     if (!cached) throw new CniError(this.conflist.name, 'CHECK', undefined, `no cached ADD result for ${containerId}`);
-    for (const plugin of this.conflist.plugins) {
+    for (const plugin of pluginsFor(this.conflist, cached.runtime)) {
       await this.exec(plugin, 'CHECK', containerId, netns, pluginStdin(this.conflist, plugin, cached.runtime, cached.result));
     }
   }
