@@ -2,14 +2,17 @@
 // for 1, 10 and 50 pods created at once, p50/p99, with the agent's own time per step (volumes,
 // sandbox, CNI, app containers, status write), and the agent's RSS and CPU with 50 pods running.
 //
-//   npm run bench:node -- [--node=8] [--rounds=1,10,50] [--repeat=5] [--settle-seconds=30] [--json=<file>] [--keep]
+//   npm run bench:node -- [--node=8] [--rounds=1,10,50] [--repeat=5] [--settle-seconds=30] [--json=<file>] [--keep] [--heap-snapshot]
+//
+// --heap-snapshot: with the largest round running (after RSS and CPU are read), the agent writes a
+// V8 heap snapshot (--heapsnapshot-signal) into the bench's temp dir (use with --keep; open in DevTools).
 //
 // It starts its own nats-server and Postgres in a temp dir, the apiserver in this process (with
 // the internal NATS API the agent writes through), and one agent as a child process in node
 // namespace keelson-node-8, exactly as `npm start` runs agents. Pods are busybox `sleep` with an
 // exec readiness probe, bound by spec.nodeName (no scheduler). Everything is removed at the end.
 import 'reflect-metadata';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +24,7 @@ import { ensureDocker, ensureImages, removeNodeNamespace, removeUnderlay } from 
 
 const STEPS = ['volumesMs', 'sandboxMs', 'cniMs', 'containersMs', 'statusMs'] as const;
 
-const { values } = parseArgs({ options: { node: { type: 'string', default: '8' }, rounds: { type: 'string', default: '1,10,50' }, repeat: { type: 'string', default: '5' }, 'settle-seconds': { type: 'string', default: '30' }, json: { type: 'string' }, keep: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { node: { type: 'string', default: '8' }, rounds: { type: 'string', default: '1,10,50' }, repeat: { type: 'string', default: '5' }, 'settle-seconds': { type: 'string', default: '30' }, json: { type: 'string' }, keep: { type: 'boolean', default: false }, 'heap-snapshot': { type: 'boolean', default: false } } });
 const rounds = values.rounds!.split(',').map(Number);
 const repeatSingle = Number(values.repeat);
 // Node numbers are machine-global (namespace, address, kubelet port): another number lets two runs share a machine.
@@ -86,6 +89,21 @@ function procStat(pid: number): { cpuSeconds: number; rssMb: number } {
   return { cpuSeconds: ticks / 100, rssMb: rssKb / 1024 };
 }
 
+/** Signals the agent and waits until its snapshot file stops growing (seconds on a loaded machine). */
+async function heapSnapshot(pid: number, dir: string): Promise<string> {
+  process.kill(pid, 'SIGUSR2');
+  const deadline = Date.now() + 300_000;
+  let last = -1;
+  while (Date.now() < deadline) {
+    await sleep(2_000);
+    const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && f.includes(`.${pid}.`));
+    const size = file ? statSync(join(dir, file)).size : -1;
+    if (file && size > 0 && size === last) return join(dir, file);
+    last = size;
+  }
+  return '(none written within 300 s)';
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'keelson-bench-node-'));
   chmodSync(dir, 0o711);
@@ -112,6 +130,8 @@ async function main(): Promise<void> {
       await removeUnderlay();
     });
     const agentPort = await freePort();
+    // The agent inherits NODE_OPTIONS: SIGUSR2 then makes it write a heap snapshot into `dir`.
+    if (values['heap-snapshot']) process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --heapsnapshot-signal=SIGUSR2 --diagnostic-dir=${dir}`.trim();
     const agent: AgentProcess = await spawnNodeAgent({ node: NODE, natsUrl: nats.url, stateDir: join(dir, 'node'), port: agentPort, extraArgs: ['--pod-cidr', `10.244.${NODE}.0/24`], log: (l) => agentLog.push(l) });
     stops.push(() => agent.stop());
     const idle = procStat(agent.process.pid!);
@@ -150,8 +170,12 @@ async function main(): Promise<void> {
           await sleep(Number(values['settle-seconds']) * 1000);
           const b = procStat(agent.process.pid!);
           const cpuPercent = ((b.cpuSeconds - a.cpuSeconds) / ((performance.now() - t0) / 1000)) * 100;
-          Object.assign(r, { agentRssMb: b.rssMb, agentCpuPercent: cpuPercent });
+          const memory = ((await (await fetch(`http://127.0.0.1:${agent.port}/debug/timings`)).json()) as { memory: NodeJS.MemoryUsage }).memory;
+          const mb = (x: number) => (x / 1048576).toFixed(1);
+          Object.assign(r, { agentRssMb: b.rssMb, agentCpuPercent: cpuPercent, agentMemory: memory });
           console.log(`with ${n} pods running: agent RSS ${b.rssMb.toFixed(1)} MB, CPU ${cpuPercent.toFixed(1)} % of one core over ${values['settle-seconds']} s`);
+          console.log(`  agent V8: heap used ${mb(memory.heapUsed)} MB of ${mb(memory.heapTotal)} MB, external ${mb(memory.external)} MB (array buffers ${mb(memory.arrayBuffers)} MB)`);
+          if (values['heap-snapshot']) console.log(`  heap snapshot: ${await heapSnapshot(agent.process.pid!, dir)}`);
         }
         await Promise.all(names.map((name) => fetch(`${api.url}/api/v1/namespaces/default/pods/${name}`, { method: 'DELETE' })));
         const gone = Date.now() + 120_000;
