@@ -91,8 +91,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
       // The kubelet's Events (Started, BackOff, Unhealthy…), as `source.component: kubelet` on this host.
       events: new EventRecorder(apiEventSink(api), { component: 'kubelet', host: config.name }, { warn: log }),
       onTimings: (pod, t) => timings.set(pod.metadata!.uid!, { ...t, pod: `${pod.metadata?.namespace}/${pod.metadata?.name}` }),
-      // Probes run on their own timers; a result that changes the pod's status syncs it.
-      onProbeResult: (uid) => workers.enqueue(uid),
+      // Probes run on their own timers; a liveness failure takes a sync to restart the container.
+      resync: (uid) => workers.enqueue(uid),
       log,
     });
     closers.push(() => syncer.stop());

@@ -151,6 +151,20 @@ describe('PodSyncer', () => {
     expect(t.runtime.actions().filter((a) => a === 'startContainer')).toHaveLength(1);
   });
 
+  it('given a readiness probe, when it first succeeds after the sync, then Ready is written without another sync', async () => {
+    const t = setup(makePod({ containers: [container('app', { image: 'busybox', readinessProbe: { exec: { command: ['true'] }, periodSeconds: 5 } })] }));
+    dirs.push(t.dir);
+    await t.syncer.sync('uid-1');
+    expect(t.writes[0].conditions?.find((c) => c.type === 'Ready')?.status).toBe('False');
+    const calls = t.runtime.calls.length;
+    await new Promise((r) => setTimeout(r, 20)); // the probe's timer (due at once) and its status write
+    t.syncer.stop();
+    expect(t.runtime.actions().slice(calls)).toEqual(['execSync']);
+    expect(t.writes).toHaveLength(2);
+    expect(t.writes[1].conditions?.find((c) => c.type === 'Ready')?.status).toBe('True');
+    expect(t.writes[1].containerStatuses?.[0]).toMatchObject({ name: 'app', ready: true });
+  });
+
   it('given a pod bound to another node, then it removes whatever of it runs here', async () => {
     const pod = makePod({ containers: [container('app', { image: 'busybox' })] });
     const t = setup(pod);

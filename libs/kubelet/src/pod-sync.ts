@@ -58,12 +58,14 @@ export interface PodSyncerOptions {
   /** Where the pod's Events go (Started, BackOff, Unhealthy…); queued, so a sync never waits on them. */
   readonly events?: PodEventRecorder;
   readonly log?: (line: string) => void;
-  /** A probe result changed what a pod shows (ready, started, a restart wanted): sync that pod. */
-  readonly onProbeResult?: (uid: string) => void;
+  /** Asks the pod workers to sync a pod now: a liveness or startup probe failure restarts a container. */
+  readonly resync?: (uid: string) => void;
 }
 
 interface PodState {
   startFailures: Record<string, StartFailure>;
+  /** What the last sync saw, for a status write after a probe result without a sync. */
+  observed?: ObservedPod;
   lastStatus?: PodStatus;
   evicted?: PodStatus;
   timings?: StepTimings;
@@ -91,7 +93,7 @@ export class PodSyncer {
     this.dns = o.dns ?? { ...DEFAULT_CLUSTER_DNS, host: nodeResolvConf() };
     this.probes = new ProberManager({
       runner: o.prober,
-      onChange: (uid) => o.onProbeResult?.(uid),
+      onChange: (uid, restart) => (restart ? o.resync?.(uid) : void this.probeResultChanged(uid).catch((e) => o.log?.(`status of pod ${uid} after a probe: ${(e as Error).message}`))),
       onFailure: (p, c, type, output) => this.event(p, podEvents.unhealthy(c.name, type, output)),
       clock: this.clock,
     });
@@ -109,6 +111,20 @@ export class PodSyncer {
   /** Syncs one pod; never at the same time as an eviction of that pod. */
   sync(uid: string): Promise<SyncResult> {
     return this.serially(uid, () => this.syncOnce(uid));
+  }
+
+  /**
+   * A probe changed a container's ready or started: the status is written again from the pod's
+   * last observation, without a sync and its Docker round trips (the kubelet's status manager,
+   * SetContainerReadiness). A container that died meanwhile has its own sync coming (PLEG).
+   */
+  probeResultChanged(uid: string): Promise<void> {
+    return this.serially(uid, async () => {
+      const pod = this.o.podByUid(uid);
+      const st = this.pods.get(uid);
+      if (!pod || !st?.observed || st.evicted || pod.metadata?.deletionTimestamp) return;
+      await this.writeStatus(pod, st, st.observed, new Set());
+    });
   }
 
   /** Stops a pod under memory pressure and marks it Failed/Evicted; it is not started again. */
@@ -178,6 +194,7 @@ export class PodSyncer {
     }
 
     this.probes.update(pod, observed);
+    st.observed = observed;
     // The node-wide GC (once a minute) does the same; here a crash-looping pod's dead instances go at once.
     for (const id of containerGarbage(containers, () => true)) await rt.removeContainer(id).catch(() => undefined);
 

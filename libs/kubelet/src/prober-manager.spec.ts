@@ -34,7 +34,7 @@ function setup(spec: Container) {
         return { result: answer(type), output: `${type} said no` };
       },
     },
-    onChange: (uid) => void synced.push(uid),
+    onChange: (uid, restart) => void synced.push(restart ? `${uid} restart` : uid),
     onFailure: (_p, c, type, output) => void failures.push(`${c.name} ${type}: ${output}`),
     clock: () => now,
     timers,
@@ -83,7 +83,7 @@ describe('ProberManager', () => {
     await t.advance(10_000);
     expect(t.runs).toEqual(['0s alive', '1s alive', '2s alive']);
     expect(t.failures).toEqual(['app liveness: alive said no', 'app liveness: alive said no', 'app liveness: alive said no']);
-    expect(t.synced).toEqual(['uid-1']);
+    expect(t.synced).toEqual(['uid-1 restart']);
     expect(t.manager.verdicts('uid-1')).toEqual({ 'app-id': { failed: 'liveness', started: true } });
   });
 
@@ -114,6 +114,16 @@ describe('ProberManager', () => {
     expect(t.manager.statuses('uid-1', observed([observedOf(t.pod, 'app', 'running', { id: 'app-2' })]))).toEqual({ 'app-2': { started: true, ready: false } });
     await t.advance(3_000);
     expect(t.runs).toEqual(['0s ready', '5s ready', '8s ready']);
+  });
+
+  it('given an agent that restarted and finds a container its pod status reports ready, keeps it ready while the probe confirms it', async () => {
+    const t = setup(container('app', { readinessProbe: exec('ready', 5) }));
+    const pod: Pod = { ...t.pod, status: { containerStatuses: [{ name: 'app', containerID: 'docker://app-id', ready: true, started: true, restartCount: 0, image: 'busybox', imageID: '' }] } as Pod['status'] };
+    t.manager.update(pod, running(pod));
+    expect(t.manager.statuses('uid-1', running(pod))).toEqual({ 'app-id': { started: true, ready: true } });
+    await t.advance(1_000);
+    expect(t.runs).toEqual(['0s ready']);
+    expect(t.synced).toEqual([]);
   });
 
   it('given a pod without probes, arms nothing', async () => {

@@ -3,10 +3,10 @@
 // periodSeconds, outside the pod workers' sync slots, so 50 probes due at once never queue
 // behind pod starts (nor starts behind probes). Results are kept here; only when one changes
 // what the pod shows (ready, started, a liveness/startup failure that wants a restart) is the
-// pod's sync asked for, as the kubelet's results managers do.
+// pod's owner told, as the kubelet's results managers tell the status manager and the sync loop.
 // The bookkeeping per container (thresholds, startup gating) is the pure ContainerProber.
 import type { ProbeVerdicts } from './changes';
-import type { ProbeStatuses } from './container-statuses';
+import { containerID, type ProbeStatuses } from './container-statuses';
 import { probeAction } from './probe-actions';
 import type { ProbeOutcome } from './probe-runner';
 import type { ProbeAction } from './probe-actions';
@@ -32,8 +32,8 @@ const realTimers: ProbeTimers = {
 
 export interface ProberManagerOptions {
   readonly runner: ProbeExecutor;
-  /** A result changed what the pod shows: sync it (a key, never the result). */
-  readonly onChange: (uid: string) => void;
+  /** A result changed what the pod shows (a key, never the result); `restart`: a liveness or startup failure took effect. */
+  readonly onChange: (uid: string, restart: boolean) => void;
   /** Every failed run, for the kubelet's Unhealthy event (each time, not only at the threshold). */
   readonly onFailure?: (pod: Pod, container: Container, type: ProbeType, output: string) => void;
   readonly clock?: () => number;
@@ -55,7 +55,8 @@ class ContainerWorker {
     public podIP: string,
     private readonly m: Required<ProberManagerOptions>,
   ) {
-    this.prober = ContainerProber.start(spec, startedAt);
+    const known = pod.status?.containerStatuses?.find((s) => s.containerID === containerID(id));
+    this.prober = ContainerProber.start(spec, startedAt, { ready: known?.ready, started: known?.started });
   }
 
   /** Arms a timer for every probe type that may run and has none armed or running. */
@@ -87,7 +88,7 @@ class ContainerWorker {
     const before = shown(this.prober);
     // The period counts from the start of a run, as the kubelet's ticker does.
     this.prober = this.prober.record(type, outcome.result, startedAt).prober;
-    if (shown(this.prober) !== before) this.m.onChange(this.pod.metadata!.uid!);
+    if (shown(this.prober) !== before) this.m.onChange(this.pod.metadata!.uid!, this.prober.failed !== undefined);
     this.schedule();
   }
 }

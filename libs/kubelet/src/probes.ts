@@ -64,9 +64,16 @@ export class ContainerProber {
     readonly states: Readonly<Partial<Record<ProbeType, ProbeState>>>,
   ) {}
 
-  static start(container: Container, startedAt: number): ContainerProber {
+  /**
+   * `known`: what the pod's status already says of this very instance (an agent that restarted
+   * finds its containers running): a container reported ready stays ready until its probes say
+   * otherwise, rather than flapping to not-ready until the first probe has run again.
+   */
+  static start(container: Container, startedAt: number, known: { readonly ready?: boolean; readonly started?: boolean } = {}): ContainerProber {
     const states: Partial<Record<ProbeType, ProbeState>> = {};
     for (const type of ['liveness', 'readiness', 'startup'] as const) if (probeOf(container, type)) states[type] = initialProbeState(type);
+    if (states.startup && (known.started || known.ready)) states.startup = { ...states.startup, result: 'success' };
+    if (states.readiness && known.ready) states.readiness = { ...states.readiness, result: 'success' };
     return new ContainerProber(container, startedAt, states);
   }
 
