@@ -2,7 +2,6 @@
 // The process starts the agent directly rather than through a Nest application context: that
 // context only called startNodeAgent at bootstrap and close at shutdown, and loading it
 // (@nestjs/common pulls in the whole of rxjs) cost ~14 MB of the agent's 100 MB RSS budget.
-// NodeAgentModule still wraps the agent for a Nest host that wants one.
 import { parseNodeAgentArgs } from './config';
 import { startNodeAgent } from './node-agent';
 

@@ -42,11 +42,13 @@ export function runtimeLogOptions(request: LogRequest): LogOptions {
 }
 
 /**
- * The instance to read: the newest (highest restart count, then newest) for the current logs,
- * the one before it for --previous. The agent keeps the last exited instance until the next
- * restart, as the kubelet's garbage collector does.
+ * The instance to read: the newest (highest restart count, then newest) for the current logs.
+ * For --previous, the kubelet reads the container status' lastState.terminated: the instance
+ * before a running one, or the newest itself while it waits out its back-off — the only dead
+ * instance the garbage collector keeps (MaxPerPodContainer 1).
  */
 export function pickInstance(instances: readonly ContainerInfo[], previous: boolean): ContainerInfo | undefined {
   const ordered = [...instances].sort((a, b) => b.restartCount - a.restartCount || b.createdAt - a.createdAt);
-  return previous ? ordered[1] : ordered[0];
+  if (!previous) return ordered[0];
+  return ordered[0]?.state === 'exited' && ordered[0].restartCount > 0 ? ordered[0] : ordered[1];
 }

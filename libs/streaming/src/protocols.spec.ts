@@ -101,10 +101,16 @@ describe('log requests', () => {
   });
 
   it('given three instances of a container then the newest is current and the one before is --previous', () => {
-    const c = (restartCount: number, createdAt: number) => ({ id: `c${restartCount}`, restartCount, createdAt }) as ContainerInfo;
-    const instances = [c(0, 1), c(2, 3), c(1, 2)];
+    const c = (restartCount: number, createdAt: number, state = 'running') => ({ id: `c${restartCount}`, restartCount, createdAt, state }) as ContainerInfo;
+    const instances = [c(0, 1, 'exited'), c(2, 3), c(1, 2, 'exited')];
     expect(pickInstance(instances, false)?.id).toBe('c2');
     expect(pickInstance(instances, true)?.id).toBe('c1');
     expect(pickInstance([c(0, 1)], true)).toBeUndefined();
+  });
+
+  it('given a container in CrashLoopBackOff whose older instances were collected then --previous reads the one that just died', () => {
+    const dead = { id: 'c3', restartCount: 3, createdAt: 4, state: 'exited' } as ContainerInfo;
+    expect(pickInstance([dead], true)?.id).toBe('c3');
+    expect(pickInstance([dead], false)?.id).toBe('c3');
   });
 });
