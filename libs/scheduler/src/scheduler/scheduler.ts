@@ -12,6 +12,7 @@ import { podPath, type SchedulerClient } from './client';
 import { FailureRecorder, preemptionFailureMessage } from './failure';
 import { InformerPath } from './informer-path';
 import { bindingOf, SCHEDULER_COMPONENT, scheduledMessage } from './records';
+import { EVENTS_BURST, EVENTS_QPS, rateLimitedSink } from './rate-limited-sink';
 import { throttledWarn } from './throttled-warn';
 import { claimsToSelectNode } from '../plugins/filter/volume-binding';
 
@@ -35,6 +36,9 @@ export interface SchedulerOptions {
   maxBindsInFlight?: number;
   reportingInstance?: string;
   warn?: (msg: string) => void;
+  /** Event writes per second and burst (kube-scheduler's client defaults, 50 and 100) */
+  eventsQps?: number;
+  eventsBurst?: number;
 }
 
 /** How long the loop schedules before it lets informer entries and bind replies in. */
@@ -79,7 +83,8 @@ export class Scheduler {
     this.cache = new SchedulerCache({ now: this.now });
     this.recorder = new FailureRecorder({ client: opts.client, now: this.now, reportingInstance: opts.reportingInstance ?? '', warn: this.warn });
     // a burst of binds fills the recorder's queue, which then drops Events: one line about it every 10 s, not one per Event
-    this.events = new EventRecorder(apiEventSink(opts.client), { component: SCHEDULER_COMPONENT }, { now: this.now, warn: throttledWarn(this.warn, this.now, 10_000) });
+    const sink = rateLimitedSink(apiEventSink(opts.client), { qps: opts.eventsQps ?? EVENTS_QPS, burst: opts.eventsBurst ?? EVENTS_BURST, now: Date.now });
+    this.events = new EventRecorder(sink, { component: SCHEDULER_COMPONENT }, { now: this.now, warn: throttledWarn(this.warn, this.now, 10_000) });
     this.informers = new InformerPath(this.queue, this.cache, this.profiles, this.recorder, () => this.wake());
   }
 
