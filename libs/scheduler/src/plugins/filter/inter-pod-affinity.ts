@@ -116,7 +116,7 @@ function computeState(snapshot: Snapshot, pod: PodInfo): PreFilterState {
   const requiredAnti = own.requiredAnti.map((t) => resolveNamespaces(t, snapshot.namespaces));
   const existingAntiAffinityCounts = existingAntiAffinity(snapshot, pod);
   let affinityCounts = new TopologyCounts();
-  let antiAffinityCounts = new TopologyCounts(); // kept counts are read-only here
+  let antiAffinityCounts = new TopologyCounts(); // either may become the index's live counts: read only
   if (required.length === 1) affinityCounts = selectedBy(snapshot, own.required[0], required[0]);
   else if (required.length) {
     forCandidates(snapshot, required[0].anchor, (candidate, node) => {
