@@ -17,6 +17,9 @@ export interface SchedulerAppConfig {
   leaseMs: number;
   renewMs: number;
   maxBindsInFlight: number;
+  /** Event writes per second and their burst, as kube-scheduler's --kube-api-qps / --kube-api-burst */
+  eventsQps: number;
+  eventsBurst: number;
 }
 
 export function schedulerAppConfig(overrides: Partial<SchedulerAppConfig> = {}, env = process.env): SchedulerAppConfig {
@@ -29,6 +32,8 @@ export function schedulerAppConfig(overrides: Partial<SchedulerAppConfig> = {}, 
     leaseMs: Number(env.KEELSON_SCHEDULER_LEASE_MS ?? 15_000),
     renewMs: Number(env.KEELSON_SCHEDULER_RENEW_MS ?? 5_000),
     maxBindsInFlight: Number(env.KEELSON_SCHEDULER_MAX_BINDS ?? 256),
+    eventsQps: Number(env.KEELSON_SCHEDULER_EVENTS_QPS ?? 50),
+    eventsBurst: Number(env.KEELSON_SCHEDULER_EVENTS_BURST ?? 100),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),
   };
 }

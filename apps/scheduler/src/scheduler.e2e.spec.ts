@@ -86,11 +86,15 @@ describe('the scheduler, driven by kubectl', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('given three nodes, when six pods asking 1 cpu each are created, then they are bound and spread over all three', async () => {
+  it('given three nodes, when six pods asking 1 cpu each are created, then they are bound, spread over all three, and describe and get events say where each went', async () => {
     for (let i = 0; i < 6; i++) await ok(['create', '-f', '-'], podYaml(`spread-${i}`, { cpu: '1' }));
     const nodes = await Promise.all(Array.from({ length: 6 }, (_, i) => boundTo(`spread-${i}`)));
     expect(new Set(nodes)).toEqual(new Set(NODES.map((n) => n.name)));
     expect(await ok(['get', 'pod', 'spread-0', '-o', 'jsonpath={.status.conditions[?(@.type=="PodScheduled")].status}'])).toBe('True');
+    const describe = await eventually(() => ok(['describe', 'pod', 'spread-0']), (out) => out.includes('Scheduled'));
+    expect(describe).toMatch(new RegExp(`Normal\\s+Scheduled\\s+.*default-scheduler\\s+Successfully assigned default/spread-0 to ${nodes[0]}`));
+    const events = await eventually(() => ok(['get', 'events']), (out) => out.split('\n').filter((l) => l.includes('Scheduled')).length >= 6);
+    for (let i = 0; i < 6; i++) expect(events).toMatch(new RegExp(`Normal\\s+Scheduled\\s+pod/spread-${i}\\s+Successfully assigned default/spread-${i} to ${nodes[i]}`));
   });
 
   it('given a pod asking more cpu than any node has, then it stays Pending and describe and get events show why, in Kubernetes’ words', async () => {

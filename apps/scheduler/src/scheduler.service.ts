@@ -41,7 +41,7 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const { profiles } = readSchedulingPolicy(c);
     this.log = await EventLog.connect({ servers: c.natsUrl, stream: c.stream, prefix: c.subjectPrefix, name: `scheduler ${c.identity}` });
     this.client = await ApiClient.connect(c.natsUrl, 'system:kube-scheduler');
-    const scheduler = (this.scheduler = new Scheduler({ profiles, client: this.client, reportingInstance: c.identity, maxBindsInFlight: c.maxBindsInFlight }));
+    const scheduler = (this.scheduler = new Scheduler({ profiles, client: this.client, reportingInstance: c.identity, maxBindsInFlight: c.maxBindsInFlight, eventsQps: c.eventsQps, eventsBurst: c.eventsBurst }));
     const path = scheduler.informers;
     const watch = async (group: string, plural: string, handler: (e: InformerEvent) => void) => {
       // the scheduler never reads managedFields, a good part of every object it keeps (client-go's TransformStripManagedFields)

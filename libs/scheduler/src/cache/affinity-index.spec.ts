@@ -86,6 +86,30 @@ describe('the cache affinity index', () => {
     expect(verdicts(snapshot, incoming)).toEqual(verdicts(walking(snapshot), incoming));
   });
 
+  it('given a term asked for once, when pods it selects come, go, move by relabelling or are labelled otherwise, then its kept counts decide as walking the nodes does', () => {
+    const cache = clusterCache();
+    const repel = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'topology.kubernetes.io/zone')] } };
+    const attract = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term({ app: 'web' }, 'topology.kubernetes.io/zone')] } };
+    const same = (incoming: PodInfo) => {
+      const snapshot = cache.snapshot();
+      expect(verdicts(snapshot, incoming)).toEqual(verdicts(walking(snapshot), incoming));
+      return verdicts(snapshot, incoming).filter;
+    };
+    const first = same(pod('x', { app: 'api' }, repel)); // builds the kept counts
+    same(pod('y', { app: 'api' }, attract));
+    cache.addPod(pod('web-2', { app: 'web' }, {}, 'n5'));
+    cache.removePod('default/web-0');
+    cache.forgetPod('default/web-1');
+    expect(same(pod('x', { app: 'api' }, repel))).not.toEqual(first);
+    same(pod('y', { app: 'api' }, attract));
+    cache.addPod(pod('web-2', { app: 'other' }, {}, 'n5')); // relabelled: no longer selected
+    same(pod('x', { app: 'api' }, repel));
+    cache.addPod(pod('web-3', { app: 'web' }, {}, 'n1'));
+    cache.addNode({ ...node(1), metadata: { name: 'n1', labels: { 'kubernetes.io/hostname': 'n1', 'topology.kubernetes.io/zone': zone(2) } } });
+    same(pod('x', { app: 'api' }, repel));
+    same(pod('y', { app: 'api' }, attract));
+  });
+
   it('given the only pod with anti-affinity removed, when a web pod is filtered, then every node passes', () => {
     const cache = clusterCache();
     cache.removePod('default/web-0');

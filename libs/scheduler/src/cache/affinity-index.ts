@@ -1,5 +1,5 @@
 import type { PodInfo } from '../framework/types';
-import { podAffinityOf, TopologyCounts, type AffinityTerm } from '../plugins/filter/affinity-terms';
+import { podAffinityOf, termMatches, TopologyCounts, type AffinityTerm } from '../plugins/filter/affinity-terms';
 import { affinityTermsOf } from '../plugins/score/affinity-terms';
 
 // Cluster-wide indexes of the pods the scheduler cache counts on nodes, kept up to date pod by
@@ -10,7 +10,11 @@ import { affinityTermsOf } from '../plugins/score/affinity-terms';
 //     can only select pods labelled group=a), plus the terms without an anchor — identical
 //     terms (a ReplicaSet's pods all carry the same) grouped, with the group's pods counted per
 //     topology domain as they come and go, so PreFilter reads counts instead of visiting pods;
-//   - pods whose terms can score (required affinity, preferred affinity or anti-affinity).
+//   - pods whose terms can score (required affinity, preferred affinity or anti-affinity);
+//   - for an incoming pod's own required term (its ReplicaSet's pods all carry the same), the
+//     placed pods the term selects counted per topology domain — built on the first cycle that
+//     asks, then kept current pod by pod — so PreFilter reads counts instead of visiting every
+//     pod of a 1,000-pod group per cycle.
 // The index is mutable and moves on with the cache: a snapshot may use it only while the
 // cache's generation is the snapshot's (`generation`), otherwise plugins walk the nodes.
 
@@ -22,11 +26,12 @@ export interface IndexedPod {
 type Labels = Readonly<Record<string, string>>;
 
 /**
- * The existing pods whose required anti-affinity term is this same term (equal signatures), and
- * how many of them each topology domain of the term's key holds. The counts follow every pod
- * added or removed; when a node's labels change (`labelsVersion`) they are rebuilt on next read.
+ * Pods counted per topology domain of one term's key: for an anti-affinity group, the existing
+ * pods whose required anti-affinity term is this same term (equal signatures); for a selected
+ * group, the placed pods the term selects. The counts follow every pod added or removed; when a
+ * node's labels change (`labelsVersion`) they are rebuilt on next read.
  */
-export class AntiTermGroup {
+export class TermGroup {
   /** node name → the group's pods there */
   readonly nodes = new Map<string, number>();
   members = 0;
@@ -83,6 +88,8 @@ function drop<T>(index: ByLabel<T>, key: string, value: string, id: string): voi
 }
 
 const NONE: ReadonlyMap<string, never> = new Map<string, never>();
+/** selected groups kept at most; each costs a look-up per label of every pod added or removed */
+const MAX_SELECTED_GROUPS = 1000;
 
 export class AffinityIndex {
   /** the cache generation the index reflects */
@@ -90,9 +97,12 @@ export class AffinityIndex {
   /** bumped by the cache when a node's labels change (or a node comes or goes): domain counts are redone */
   labelsVersion = 0;
   private readonly byLabel: ByLabel<IndexedPod> = new Map();
-  private readonly antiGroups = new Map<string, AntiTermGroup>();
-  private readonly antiByAnchor: ByLabel<AntiTermGroup> = new Map();
-  private readonly antiUnanchored = new Map<string, AntiTermGroup>();
+  private readonly antiGroups = new Map<string, TermGroup>();
+  private readonly antiByAnchor: ByLabel<TermGroup> = new Map();
+  private readonly antiUnanchored = new Map<string, TermGroup>();
+  /** selected groups by their term's anchor, keyed by signature */
+  private readonly selectedByAnchor: ByLabel<TermGroup> = new Map();
+  private readonly selected = new Map<string, TermGroup>();
   private readonly scoring = new Map<string, IndexedPod>();
 
   /** `labelsOf`: a node's current labels, undefined for a node not (or no longer) known */
@@ -101,6 +111,7 @@ export class AffinityIndex {
   add(pod: PodInfo, nodeName: string): void {
     const entry: IndexedPod = { pod, nodeName };
     for (const key in pod.labels) put(this.byLabel, key, pod.labels[key], pod.key, entry);
+    if (this.selected.size) this.changeSelected(pod, nodeName, 1);
     if (pod.withAffinity === false) return;
     for (const term of podAffinityOf(pod.pod).requiredAnti) this.antiGroup(term).change(nodeName, 1);
     const terms = affinityTermsOf(pod);
@@ -109,6 +120,7 @@ export class AffinityIndex {
 
   remove(pod: PodInfo, nodeName: string): void {
     for (const key in pod.labels) drop(this.byLabel, key, pod.labels[key], pod.key);
+    if (this.selected.size) this.changeSelected(pod, nodeName, -1);
     if (pod.withAffinity === false) return;
     for (const term of podAffinityOf(pod.pod).requiredAnti) {
       const group = this.antiGroups.get(term.signature);
@@ -122,10 +134,44 @@ export class AffinityIndex {
     this.scoring.delete(pod.key);
   }
 
-  private antiGroup(term: AffinityTerm): AntiTermGroup {
+  /** the selected groups a pod's labels can reach: a pod has one value per key, so it meets each group once at most */
+  private changeSelected(pod: PodInfo, nodeName: string, n: number): void {
+    for (const key in pod.labels) {
+      for (const group of (this.selectedByAnchor.get(key)?.get(pod.labels[key]) ?? NONE).values()) {
+        if (termMatches(group.term, pod, undefined)) group.change(nodeName, n);
+      }
+    }
+  }
+
+  /**
+   * The placed pods `term` selects, per domain of its topology key; read-only for callers. Only
+   * for terms with an anchor and without a namespaceSelector (whose namespaces follow namespace
+   * labels): undefined for the others, which plugins then match pod by pod.
+   */
+  selectedBy(term: AffinityTerm): TopologyCounts | undefined {
+    const anchor = term.anchor;
+    if (!anchor || term.namespaceSelector !== undefined) return undefined;
+    let group = this.selected.get(term.signature);
+    if (!group) {
+      // a cluster has about as many such terms as workloads with affinity; past the cap, start over
+      if (this.selected.size >= MAX_SELECTED_GROUPS) {
+        this.selected.clear();
+        this.selectedByAnchor.clear();
+      }
+      group = new TermGroup(term, this);
+      for (const value of anchor.values) {
+        for (const { pod, nodeName } of this.podsWithLabel(anchor.key, value).values()) if (termMatches(term, pod, undefined)) group.change(nodeName, 1);
+        put(this.selectedByAnchor, anchor.key, value, term.signature, group);
+      }
+      this.selected.set(term.signature, group);
+    }
+    return group.domainCounts();
+  }
+
+  private antiGroup(term: AffinityTerm): TermGroup {
     let group = this.antiGroups.get(term.signature);
     if (!group) {
-      this.antiGroups.set(term.signature, (group = new AntiTermGroup(term, this)));
+      this.antiGroups.set(term.signature, (group = new TermGroup(term, this)));
       if (term.anchor) for (const v of term.anchor.values) put(this.antiByAnchor, term.anchor.key, v, term.signature, group);
       else this.antiUnanchored.set(term.signature, group);
     }
@@ -138,12 +184,12 @@ export class AffinityIndex {
   }
 
   /** groups of required anti-affinity terms that can select a pod labelled key=value */
-  antiGroupsAnchoredAt(key: string, value: string): ReadonlyMap<string, AntiTermGroup> {
+  antiGroupsAnchoredAt(key: string, value: string): ReadonlyMap<string, TermGroup> {
     return this.antiByAnchor.get(key)?.get(value) ?? NONE;
   }
 
   /** groups of required anti-affinity terms without an equality to look them up by */
-  get unanchoredAntiGroups(): ReadonlyMap<string, AntiTermGroup> {
+  get unanchoredAntiGroups(): ReadonlyMap<string, TermGroup> {
     return this.antiUnanchored;
   }
 

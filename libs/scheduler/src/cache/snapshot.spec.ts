@@ -14,15 +14,27 @@ describe('SchedulerCache.snapshot', () => {
     expect(cache.snapshot()).toBe(cache.snapshot());
   });
 
-  it('given 5,000 nodes and one change, rebuilds only that node and reuses every other NodeInfo', () => {
+  it('given 5,000 nodes and one change, rebuilds only that node, in place in the same list, and reuses every other NodeInfo', () => {
     const cache = cacheWith(5_000);
     const before = cache.snapshot();
+    const beforeNodes = [...before.nodes];
     cache.assumePod(testPod('a', { cpu: '1' }), 'n4321');
     const after = cache.snapshot();
+    expect(after.nodes).toBe(before.nodes); // no copy of the list per cycle
     expect(after.nodes).toHaveLength(5_000);
-    const rebuilt = after.nodes.filter((n, i) => n !== before.nodes[i]).map((n) => n.name);
+    const rebuilt = after.nodes.filter((n, i) => n !== beforeNodes[i]).map((n) => n.name);
     expect(rebuilt).toEqual(['n4321']);
+    expect(after.nodeInfo('n4321')?.requested).toEqual({ cpu: 1000, pods: 1 });
     expect(after.generation).toBeGreaterThan(before.generation);
+  });
+
+  it('given a node joins, lists it in a new list', () => {
+    const cache = cacheWith(2);
+    const before = cache.snapshot();
+    cache.addNode(testNode('n2'));
+    const after = cache.snapshot();
+    expect(after.nodes.map((n) => n.name)).toEqual(['n0', 'n1', 'n2']);
+    expect(before.nodes.map((n) => n.name)).toEqual(['n0', 'n1']);
   });
 
   it('never mutates a NodeInfo it handed out (copy-on-write per node)', () => {

@@ -15,6 +15,9 @@ export const MAX_NODE_REASONS = 1000;
 // Event names and timestamps as every component writes them.
 export { eventName, rfc3339 } from '@keelson/events';
 
+/** The Scheduled Event's message, as schedule_one.go's bindingCycle writes it once the bind succeeded. */
+export const scheduledMessage = (namespace: string, name: string, node: string) => `Successfully assigned ${namespace}/${name} to ${node}`;
+
 export function bindingOf(pod: KubeObject, node: string): KubeObject {
   return {
     apiVersion: 'v1',

@@ -22,6 +22,27 @@ describe('Scheduler', () => {
     expect(scheduler.stats).toMatchObject({ bound: 3, unschedulable: 0 });
   });
 
+  it('given a pod bound, then a Scheduled Event says where, as kube-scheduler writes it, with the creation entry as cause', async () => {
+    const { scheduler, client, feed, runAll } = testScheduler();
+    feed(scheduler.informers.onNode, 'add', node('a'));
+    const cause = feed(scheduler.informers.onPod, 'add', pod('web', '1'));
+    await runAll();
+    const events = client.calls.filter((c) => c.path === '/api/v1/namespaces/default/events');
+    expect(events).toHaveLength(1);
+    expect(events[0].opts).toEqual({ cause });
+    expect(events[0].body).toMatchObject({
+      kind: 'Event',
+      metadata: { namespace: 'default', name: expect.stringMatching(/^web\.[0-9a-f]{16}$/) },
+      involvedObject: { kind: 'Pod', name: 'web', namespace: 'default', uid: 'uid-web' },
+      type: 'Normal',
+      reason: 'Scheduled',
+      message: 'Successfully assigned default/web to a',
+      source: { component: 'default-scheduler' },
+      reportingComponent: 'default-scheduler',
+      count: 1,
+    });
+  });
+
   it('given nodes that hold exactly 1,000 pods, when 1,000 arrive at once and are scheduled before any bind shows in the log, then no node is overcommitted', async () => {
     const { scheduler, client, feed, runAll } = testScheduler();
     for (let i = 0; i < 10; i++) feed(scheduler.informers.onNode, 'add', node(`n${i}`, '100', { pods: '100' }));
@@ -104,6 +125,7 @@ describe('Scheduler', () => {
     await runAll();
     expect(scheduler.cache.nodeOf('default/p')).toBeUndefined();
     expect(scheduler.queue.where('default/p')).toBe('backoff');
+    expect(client.calls.filter((c) => c.path.endsWith('/events'))).toEqual([]); // not Scheduled
     client.failBinds = undefined;
     advance(1_500);
     scheduler.tick();

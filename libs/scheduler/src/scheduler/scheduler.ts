@@ -1,5 +1,6 @@
 import { setImmediate as nextTick } from 'node:timers/promises';
 import type { KubeObject } from '@keelson/apimachinery';
+import { apiEventSink, EventRecorder } from '@keelson/events';
 import { SchedulerCache } from '../cache/scheduler-cache';
 import { withNodeInfos } from '../cache/snapshot';
 import { failedSchedulingMessage, schedulePod, SchedulingError, type Diagnosis } from '../cycle';
@@ -10,7 +11,9 @@ import { SchedulingQueue, type QueuedPodInfo } from '../queue';
 import { podPath, type SchedulerClient } from './client';
 import { FailureRecorder, preemptionFailureMessage } from './failure';
 import { InformerPath } from './informer-path';
-import { bindingOf } from './records';
+import { bindingOf, SCHEDULER_COMPONENT, scheduledMessage } from './records';
+import { EVENTS_BURST, EVENTS_QPS, rateLimitedSink } from './rate-limited-sink';
+import { throttledWarn } from './throttled-warn';
 import { claimsToSelectNode } from '../plugins/filter/volume-binding';
 
 // The scheduling path (schedule_one.go): pop the next pod, snapshot the cache, run the cycle,
@@ -18,6 +21,11 @@ import { claimsToSelectNode } from '../plugins/filter/volume-binding';
 // the next cycle starts at once and sees the assumed pod. A pod that fits nowhere may preempt;
 // it is written up (condition + Event) and waits in the queue. `InformerPath` feeds queue
 // and cache from the log; this class owns the loop that only runs while leading.
+//
+// kube-scheduler runs ScheduleOne back to back on one goroutine and each binding cycle on its
+// own. Here the loop runs cycles back to back for up to SLICE_MS before it yields to the event
+// loop (informer entries, bind replies): the binds of one slice leave in one socket write
+// (nats.js flushes once per turn), and the apiserver reads them in one go.
 
 export interface SchedulerOptions {
   profiles: readonly SchedulerProfile[];
@@ -28,7 +36,13 @@ export interface SchedulerOptions {
   maxBindsInFlight?: number;
   reportingInstance?: string;
   warn?: (msg: string) => void;
+  /** Event writes per second and burst (kube-scheduler's client defaults, 50 and 100) */
+  eventsQps?: number;
+  eventsBurst?: number;
 }
+
+/** How long the loop schedules before it lets informer entries and bind replies in. */
+export const SLICE_MS = 10;
 
 export interface SchedulerStats {
   attempts: number;
@@ -46,6 +60,8 @@ export class Scheduler {
   private readonly profiles: ReadonlyMap<string, SchedulerProfile>;
   private readonly cycleState = new Map<string, { nextStartNodeIndex: number }>();
   private readonly recorder: FailureRecorder;
+  /** the Scheduled Events, written in the background as client-go's broadcaster does */
+  private readonly events: EventRecorder;
   private readonly now: () => number;
   private readonly random: () => number;
   private readonly maxBinds: number;
@@ -66,6 +82,9 @@ export class Scheduler {
     this.queue = new SchedulingQueue({ now: this.now });
     this.cache = new SchedulerCache({ now: this.now });
     this.recorder = new FailureRecorder({ client: opts.client, now: this.now, reportingInstance: opts.reportingInstance ?? '', warn: this.warn });
+    // a burst of binds fills the recorder's queue, which then drops Events: one line about it every 10 s, not one per Event
+    const sink = rateLimitedSink(apiEventSink(opts.client), { qps: opts.eventsQps ?? EVENTS_QPS, burst: opts.eventsBurst ?? EVENTS_BURST, now: Date.now });
+    this.events = new EventRecorder(sink, { component: SCHEDULER_COMPONENT }, { now: this.now, warn: throttledWarn(this.warn, this.now, 10_000) });
     this.informers = new InformerPath(this.queue, this.cache, this.profiles, this.recorder, () => this.wake());
   }
 
@@ -88,9 +107,14 @@ export class Scheduler {
     await this.loop;
   }
 
-  /** Waits for every bind sent so far, for tests and shutdown. */
+  /** Waits for every bind sent so far, for tests and shutdown. Queued Events are not waited for (at 50 a second that could take long). */
   async drain(): Promise<void> {
     while (this.pendingBinds.size) await Promise.all([...this.pendingBinds]);
+  }
+
+  /** Waits until the Events queued so far are written, for specs. */
+  flushEvents(): Promise<void> {
+    return this.events.flush();
   }
 
   /** The periodic work of kube-scheduler's queue and cache: backoff ends, leftovers, expired assumptions. */
@@ -109,23 +133,33 @@ export class Scheduler {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const qp = this.queue.pop();
-      if (!qp) {
+      const popped = this.runSlice(performance.now() + SLICE_MS);
+      if (popped === 0) {
         await new Promise<void>((r) => {
           this.wakeUp = r;
           setTimeout(r, 1000).unref();
         });
-        continue;
-      }
+      } else if (this.bindsInFlight >= this.maxBinds) await new Promise<void>((r) => (this.slotFree = r));
+      else await nextTick(); // lets informer entries and bind replies in between slices
+    }
+  }
+
+  /** Cycles back to back until the queue is empty, the bind slots are taken or the slice is over; returns how many pods it popped. */
+  private runSlice(until: number): number {
+    let popped = 0;
+    while (this.running && this.bindsInFlight < this.maxBinds) {
+      const qp = this.queue.pop();
+      if (!qp) break;
+      popped++;
       try {
         this.scheduleOne(qp);
       } catch (e) {
         this.warn(`scheduler: cycle for ${qp.podInfo.key} failed: ${(e as Error).stack ?? e}`);
         this.queue.addUnschedulable(qp, []);
       }
-      if (this.bindsInFlight >= this.maxBinds) await new Promise<void>((r) => (this.slotFree = r));
-      else await nextTick(); // lets informer entries and bind replies in between cycles
+      if (performance.now() >= until) break;
     }
+    return popped;
   }
 
   /** One cycle for one popped pod; synchronous up to sending the bind. Public for specs. */
@@ -171,6 +205,9 @@ export class Scheduler {
       this.queue.done(pod.key);
       this.recorder.forget(pod.key);
       this.stats.bound++;
+      const m = pod.pod.metadata;
+      const involved = { apiVersion: 'v1', kind: 'Pod', namespace: pod.namespace, name: m.name ?? '', uid: m.uid, resourceVersion: m.resourceVersion };
+      this.events.record(involved, 'Normal', 'Scheduled', scheduledMessage(pod.namespace, involved.name, node), { cause });
     } catch (e) {
       // as handleBindingCycleError: forget the assumption; the pod retries after its backoff
       this.stats.bindFailures++;

@@ -63,6 +63,7 @@ export function testScheduler(config?: string) {
   const runAll = async () => {
     for (let qp = scheduler.queue.pop(); qp; qp = scheduler.queue.pop()) scheduler.scheduleOne(qp);
     await scheduler.drain();
+    await scheduler.flushEvents();
     await new Promise((r) => setImmediate(r));
   };
   return { scheduler, client, warnings, feed, runAll, advance: (ms: number) => (t += ms), now: () => t };

@@ -70,7 +70,11 @@ describe('Scheduler with volumes', () => {
     feed(scheduler.informers.onPod, 'add', using('p', 'data'));
     await runAll();
     const [bind] = client.binds();
-    expect(client.calls.map((c) => `${c.verb} ${c.path}`)).toEqual(['patch /api/v1/namespaces/default/persistentvolumeclaims/data', 'create /api/v1/namespaces/default/pods/p/binding']);
+    expect(client.calls.map((c) => `${c.verb} ${c.path}`)).toEqual([
+      'patch /api/v1/namespaces/default/persistentvolumeclaims/data',
+      'create /api/v1/namespaces/default/pods/p/binding',
+      'create /api/v1/namespaces/default/events', // Scheduled
+    ]);
     expect(client.calls[0].body).toEqual({ metadata: { annotations: { 'volume.kubernetes.io/selected-node': bind.node } } });
   });
 });

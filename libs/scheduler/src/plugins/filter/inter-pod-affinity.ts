@@ -1,4 +1,4 @@
-import type { AntiTermGroup } from '../../cache/affinity-index';
+import type { TermGroup } from '../../cache/affinity-index';
 import type { FilterPlugin, NodeInfo, PluginContext, PodInfo, Snapshot, Status } from '../../framework/types';
 import type { Anchor } from './label-matcher';
 import { success, unresolvable, unschedulable } from '../../framework/types';
@@ -71,7 +71,7 @@ function existingAntiAffinity(snapshot: Snapshot, pod: PodInfo): TopologyCounts 
     // Usually one group of identical terms selects the pod (its ReplicaSet's): its counts are
     // used as they are; only several groups need adding up.
     const matching: TopologyCounts[] = [];
-    const visit = (group: AntiTermGroup) => {
+    const visit = (group: TermGroup) => {
       if (!termMatches(group.term, pod, nsLabels)) return;
       const groupCounts = group.domainCounts();
       if (groupCounts.size > 0) matching.push(groupCounts);
@@ -95,23 +95,37 @@ function existingAntiAffinity(snapshot: Snapshot, pod: PodInfo): TopologyCounts 
   return counts;
 }
 
+/**
+ * Domains of the placed pods a term selects: the cache's kept counts when it has them, else pod
+ * by pod. `written` is the term as the pod has it: one with a namespaceSelector is never kept
+ * (its namespaces follow namespace labels), `term` is it with the namespaces resolved.
+ */
+function selectedBy(snapshot: Snapshot, written: AffinityTerm, term: AffinityTerm): TopologyCounts {
+  const kept = written.namespaceSelector === undefined ? snapshot.affinityIndex?.selectedBy(written) : undefined;
+  if (kept) return kept;
+  const counts = new TopologyCounts();
+  forCandidates(snapshot, term.anchor, (candidate, node) => {
+    if (termMatches(term, candidate, undefined)) counts.add(node, term.topologyKey);
+  });
+  return counts;
+}
+
 function computeState(snapshot: Snapshot, pod: PodInfo): PreFilterState {
   const own = podAffinityOf(pod.pod);
   const required = own.required.map((t) => resolveNamespaces(t, snapshot.namespaces));
   const requiredAnti = own.requiredAnti.map((t) => resolveNamespaces(t, snapshot.namespaces));
   const existingAntiAffinityCounts = existingAntiAffinity(snapshot, pod);
-  const affinityCounts = new TopologyCounts();
-  const antiAffinityCounts = new TopologyCounts();
-  if (required.length) {
+  let affinityCounts = new TopologyCounts();
+  let antiAffinityCounts = new TopologyCounts(); // either may become the index's live counts: read only
+  if (required.length === 1) affinityCounts = selectedBy(snapshot, own.required[0], required[0]);
+  else if (required.length) {
     forCandidates(snapshot, required[0].anchor, (candidate, node) => {
       if (matchesAll(required, candidate)) for (const t of required) affinityCounts.add(node, t.topologyKey);
     });
   }
-  for (const t of requiredAnti) {
-    forCandidates(snapshot, t.anchor, (candidate, node) => {
-      if (termMatches(t, candidate, undefined)) antiAffinityCounts.add(node, t.topologyKey);
-    });
-  }
+  // the usual pod has one anti-affinity term: its counts are used as they are
+  if (requiredAnti.length === 1) antiAffinityCounts = selectedBy(snapshot, own.requiredAnti[0], requiredAnti[0]);
+  else requiredAnti.forEach((t, i) => antiAffinityCounts.addAll(selectedBy(snapshot, own.requiredAnti[i], t)));
   return { pod, required, requiredAnti, affinityCounts, antiAffinityCounts, existingAntiAffinityCounts };
 }
 
