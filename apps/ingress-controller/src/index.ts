@@ -1,0 +1,2 @@
+export { startIngressController, type RunningIngressController } from './server';
+export { ingressControllerConfig, nginxNamespace, publishedAddress, DEFAULT_CONTROLLER_NAME, type IngressControllerConfig } from './config';
