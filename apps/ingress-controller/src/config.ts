@@ -16,6 +16,8 @@ export interface IngressControllerConfig {
   subjectPrefix?: string;
   /** IngressClasses with this `spec.controller` are ours */
   controllerName: string;
+  /** an IngressClass of ours created at start if absent (the default class if there is none); undefined: none */
+  ingressClass?: string;
   /** run nginx in node N's namespace `keelson-node-N` and publish its address 172.31.0.N */
   node?: number;
   httpPort: number;
@@ -44,6 +46,7 @@ export function ingressControllerConfig(overrides: Partial<IngressControllerConf
     stream: env.KEELSON_STREAM,
     subjectPrefix: env.KEELSON_SUBJECT_PREFIX,
     controllerName: env.KEELSON_INGRESS_CONTROLLER_NAME ?? DEFAULT_CONTROLLER_NAME,
+    ingressClass: env.KEELSON_INGRESS_CLASS === 'none' ? undefined : (env.KEELSON_INGRESS_CLASS ?? 'keelson'),
     node: num(env.KEELSON_INGRESS_NODE),
     httpPort: num(env.KEELSON_INGRESS_HTTP_PORT) ?? 80,
     httpsPort: num(env.KEELSON_INGRESS_HTTPS_PORT) ?? 443,

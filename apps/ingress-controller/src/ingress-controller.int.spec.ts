@@ -104,13 +104,6 @@ describe('the ingress controller on real objects and a real nginx', () => {
     api = await startApiServer(apiServerConfig({ natsUrl: nats.url, pgUrl: pgUrl(), port: await freePort(), schema, secretKeyFile: join(dir, 'key'), internalApi: true }, {}));
     client = await ApiClient.connect(nats.url, 'test');
     for (const name of ['foo-exact', 'foo-prefix', 'aaa-slash-bbb-prefix', 'aaa-prefix', 'aaa-slash-bbb-slash-prefix', 'foo-slash-exact', 'wildcard-foo-com', 'foo-bar-com', 'echo-service', 'slow']) await service(name);
-    // The conformance Ingresses name no class: ours is the default.
-    await client.create(objectPath('networking.k8s.io', 'v1', 'ingressclasses', undefined), {
-      apiVersion: 'networking.k8s.io/v1',
-      kind: 'IngressClass',
-      metadata: { name: 'keelson', annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } },
-      spec: { controller: 'keelson.io/ingress-controller' },
-    });
     [http, https] = [await freePort(), await freePort()];
     ctl = await startIngressController(ingressControllerConfig({ natsUrl: nats.url, listenAddress: '127.0.0.1', httpPort: http, httpsPort: https, stateDir: join(dir, 'ingress'), debounceMs: 100, allowSnippets: true }, {}));
   }, 60_000);
@@ -127,6 +120,11 @@ describe('the ingress controller on real objects and a real nginx', () => {
 
   it('answers 404 for every host before any Ingress exists', async () => {
     expect(await get('anything.example.com', '/')).toMatchObject({ status: 404 });
+  });
+
+  it('creates its IngressClass, the default one since the cluster had none (the conformance Ingresses name no class)', async () => {
+    const cls = await client.get(objectPath('networking.k8s.io', 'v1', 'ingressclasses', undefined, 'keelson'));
+    expect(cls).toMatchObject({ metadata: { annotations: { 'ingressclass.kubernetes.io/is-default-class': 'true' } }, spec: { controller: 'keelson.io/ingress-controller' } });
   });
 
   it('routes the conformance path rules: Exact, element-wise Prefix, longest match, Exact before Prefix, trailing slashes', async () => {

@@ -5,6 +5,7 @@ import { EventRecorder, apiEventSink } from '@keelson/events';
 import { nginxLayout, serves, type EndpointSlice, type Ingress, type IngressClass, type Service } from '@keelson/ingress';
 import { ApiClient, Informer, type InformerEvent } from '@keelson/informer';
 import { nginxNamespace, publishedAddress, type IngressControllerConfig } from './config';
+import { ensureIngressClass } from './ingress-class-registration';
 import { IngressSync } from './ingress-sync';
 import { NginxProcess } from './nginx-process';
 import { COMPONENT, IngressReporter } from './reporter';
@@ -70,6 +71,7 @@ export class IngressControllerService implements OnApplicationBootstrap, OnAppli
     const all = Object.values(this.informers);
     await Promise.all(all.map((i) => i.start()));
     await Promise.all(all.map((i) => i.synced));
+    if (c.ingressClass) await ensureIngressClass(this.api, this.informers.classes.list() as IngressClass[], c.ingressClass, c.controllerName, this.say);
     clearTimeout(this.timer); // the first sync below covers what the informers delivered
     this.timer = undefined;
     await this.runSync(); // nginx is up (or the start fails) before the app counts as started

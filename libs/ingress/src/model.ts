@@ -18,6 +18,7 @@ import { keyOf, type EndpointSlice, type Ingress, type IngressClass, type Secret
 
 export const SSL_REDIRECT_ANNOTATION = 'nginx.ingress.kubernetes.io/ssl-redirect';
 export const CONFIGURATION_SNIPPET_ANNOTATION = 'nginx.ingress.kubernetes.io/configuration-snippet';
+export const PROXY_READ_TIMEOUT_ANNOTATION = 'nginx.ingress.kubernetes.io/proxy-read-timeout';
 
 export interface ClusterState {
   readonly ingresses: readonly Ingress[];
@@ -43,6 +44,8 @@ export interface Location {
   readonly target: Target;
   /** plain HTTP is redirected to HTTPS (308) */
   readonly sslRedirect: boolean;
+  /** seconds nginx waits between two reads from the backend, when not the default 60 */
+  readonly proxyReadTimeout?: number;
   readonly snippet?: string;
 }
 
@@ -90,17 +93,13 @@ export function buildLoadBalancer(state: ClusterState, o: ModelOptions): LoadBal
   const hosts = new Map<string, HostDraft>([['', { candidates: new Map() }]]);
   const warnings: Warning[] = [];
   const warn = (ing: Ingress, message: string) => warnings.push({ ingress: keyOf(ing), reason: 'BadConfig', message });
-  let catchAll: Target = NOT_FOUND;
-  let catchAllIngress: string | undefined;
+  let catchAll: HostDraft['fallback'];
   let order = 0;
 
   for (const ing of served) {
     const ns = ing.metadata.namespace ?? 'default';
     const rules = ing.spec?.rules ?? [];
-    if (rules.length === 0 && ing.spec?.defaultBackend && !catchAllIngress) {
-      catchAll = resolveBackend(ns, ing.spec.defaultBackend, cluster);
-      catchAllIngress = keyOf(ing);
-    }
+    if (rules.length === 0 && ing.spec?.defaultBackend && !catchAll) catchAll = { ingress: ing, target: resolveBackend(ns, ing.spec.defaultBackend, cluster) };
     for (const rule of rules) {
       const host = rule.host ?? '';
       if (host && !isValidHost(host)) {
@@ -120,7 +119,7 @@ export function buildLoadBalancer(state: ClusterState, o: ModelOptions): LoadBal
           const key = `${l.match} ${l.path}`;
           const have = draft.candidates.get(key);
           if (have && (have.rank < rank || (have.rank === rank && have.order <= order))) continue;
-          draft.candidates.set(key, { rank, order, location: { ...l, ingress: keyOf(ing), target, sslRedirect: false, snippet: snippetOf(ing, o) } });
+          draft.candidates.set(key, { rank, order, location: { ...l, ingress: keyOf(ing), target, sslRedirect: false, proxyReadTimeout: readTimeoutOf(ing), snippet: snippetOf(ing, o) } });
         }
         order++;
       }
@@ -131,10 +130,12 @@ export function buildLoadBalancer(state: ClusterState, o: ModelOptions): LoadBal
   const toServer = (host: string, draft: HostDraft): Server => {
     const redirect = (ingress: string | undefined) => !!draft.certificate && ingressByKey.get(ingress ?? '')?.metadata.annotations?.[SSL_REDIRECT_ANNOTATION] !== 'false';
     const locations = [...draft.candidates.values()].map((c) => ({ ...c.location, sslRedirect: redirect(c.location.ingress) }));
+    const fallback = host ? draft.fallback : catchAll;
     if (!draft.candidates.has('prefix /')) {
-      const fallbackIngress = host ? (draft.fallback ? keyOf(draft.fallback.ingress) : undefined) : catchAllIngress;
-      const target = host ? (draft.fallback?.target ?? NOT_FOUND) : catchAll;
-      locations.push({ match: 'prefix', path: '/', ingress: target === NOT_FOUND ? undefined : fallbackIngress, target, sslRedirect: redirect(fallbackIngress) });
+      const from = fallback && fallback.target !== NOT_FOUND ? fallback.ingress : undefined;
+      const key = from ? keyOf(from) : undefined;
+      const annotated = from ? { proxyReadTimeout: readTimeoutOf(from), snippet: snippetOf(from, o) } : {};
+      locations.push({ match: 'prefix', path: '/', ingress: key, target: fallback?.target ?? NOT_FOUND, sslRedirect: redirect(key), ...annotated });
     }
     return { host, certificate: draft.certificate, locations: withoutSlashRedirects(locations).sort(byLocation) };
   };
@@ -192,6 +193,12 @@ function withoutSlashRedirects(locations: Location[]): Location[] {
     if (longest) added.push({ ...longest, match: 'exact', path: bare });
   }
   return [...locations, ...added];
+}
+
+/** ingress-nginx's proxy-read-timeout annotation: whole seconds; anything else is ignored, as ingress-nginx ignores it. */
+function readTimeoutOf(ing: Ingress): number | undefined {
+  const v = ing.metadata.annotations?.[PROXY_READ_TIMEOUT_ANNOTATION];
+  return v !== undefined && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined;
 }
 
 function snippetOf(ing: Ingress, o: ModelOptions): string | undefined {

@@ -35,7 +35,7 @@ export function demoCluster() {
           rule('*.web.example.com', path('/static', 'Prefix', 'web', 'http'), path('/legacy', 'ImplementationSpecific', 'missing', 80)),
         ],
       }),
-      ingress('catch-all', { created: '2026-01-02T00:00:00Z', defaultBackend: backend('web', 'http') }),
+      ingress('catch-all', { created: '2026-01-02T00:00:00Z', defaultBackend: backend('web', 'http'), annotations: { 'nginx.ingress.kubernetes.io/proxy-read-timeout': '180' } }),
       ingress('other-class', { className: 'nginx', rules: [rule('elsewhere.example.com', path('/', 'Prefix', 'web', 'http'))] }),
     ],
   });

@@ -123,6 +123,7 @@ function location(l: Location, o: RenderOptions): string[] {
   const body: string[] = l.ingress ? [`# ingress ${l.ingress}`] : [];
   body.push(`set $proxy_upstream_name ${quote(l.target.kind === 'upstream' ? l.target.upstream.name : '-')};`);
   if (l.sslRedirect) body.push('if ($scheme = http) {', `${INDENT}return 308 https://$host${o.httpsPort === 443 ? '' : `:${o.httpsPort}`}$request_uri;`, '}');
+  if (l.proxyReadTimeout) body.push(`proxy_read_timeout ${l.proxyReadTimeout}s;`);
   if (l.snippet) body.push('# configuration-snippet', ...l.snippet.split('\n').map((x) => x.trim()).filter(Boolean));
   body.push(...proxy(l.target));
   return [`location ${modifier}${quote(l.path)} {`, ...block(body), '}'];
