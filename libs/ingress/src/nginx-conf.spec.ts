@@ -19,7 +19,7 @@ const layout = nginxLayout('/var/lib/keelson/ingress');
 const ports = { httpPort: 80, httpsPort: 443 };
 
 /** The e2e spec's cluster: the seed's hostnames behind two hosts, one with TLS, a wildcard host and a catch-all. */
-export function demoCluster() {
+function demoCluster() {
   const hostnames = service('hostnames', [{ name: 'default', port: 80, targetPort: 9376 }], ['10.244.1.5', '10.244.2.7', '10.244.3.4']);
   const web = service('web', [{ name: 'http', port: 8080, targetPort: 80 }], ['10.244.2.8'], ['10.244.1.6']);
   const secret = tlsSecret('example-tls', readFileSync(testdata('example.crt'), 'utf8'), readFileSync(testdata('example.key'), 'utf8'));
