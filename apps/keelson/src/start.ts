@@ -3,6 +3,7 @@ import { apiServerConfig, startApiServer } from '@keelson/apiserver-app';
 import { schedulerAppConfig, startScheduler } from '@keelson/scheduler-app';
 import { controllerManagerConfig, startControllerManager } from '@keelson/controller-manager';
 import { dnsAppConfig, startDns } from '@keelson/dns-app';
+import { ingressControllerConfig, publishedAddress, startIngressController } from '@keelson/ingress-controller';
 import { DEFAULT_PORTS, startNats, startPostgres, writeKubeconfig } from '@keelson/local';
 import Docker from 'dockerode';
 import { spawnNodeAgents } from '@keelson/node-agent';
@@ -72,6 +73,13 @@ export async function start(opts: StartOptions): Promise<void> {
       const dns = await startDns(dnsAppConfig({ natsUrl: nats.url }));
       stops.push(() => dns.close());
       console.log(`keelson: dns for cluster.local at ${dns.listening.map((l) => `${l.host}:${l.port}`).join(', ')} (Service kube-system/kube-dns, 10.96.0.10)`);
+      // Ingress: nginx in the first node's namespace, where pod IPs are routed (as ingress-nginx
+      // runs with hostNetwork on a node); clients reach it at that node's address.
+      const ingressConfig = ingressControllerConfig({ natsUrl: nats.url, node: agents[0].node, stateDir: `${dataDir}/ingress` });
+      const ingress = await startIngressController(ingressConfig);
+      stops.push(() => ingress.close());
+      const at = publishedAddress(ingressConfig);
+      console.log(`keelson: ingress-controller (IngressClass ${ingressConfig.ingressClass}, controller ${ingressConfig.controllerName}): nginx at http://${at}:${ingressConfig.httpPort}, https://${at}:${ingressConfig.httpsPort}`);
     }
     console.log(`keelson: ready — export KUBECONFIG=${kubeconfig}; kubectl get ns`);
   } catch (e) {
