@@ -83,12 +83,13 @@ function renderTable(table: TableName, chains: readonly string[], desired: Iptab
   const targets = new Set(jumps.map((j) => j.rule.split(' ').pop()));
   const lines = [`*${table}`];
   for (const c of chains) if (targets.has(c)) lines.push(`:${c} - [0:0]`);
-  lines.push(...removedJumps);
+  for (const line of removedJumps) lines.push(line);
   for (const j of jumps) lines.push(insertJump(j));
   if (listAll) lines.push(LIST_ALL);
   for (const c of chains) if (!targets.has(c)) lines.push(`:${c} - [0:0]`);
   for (const c of stale) lines.push(`:${c} - [0:0]`);
-  for (const c of chains) lines.push(...(desired.tables[table].get(c) ?? []));
+  const rules = desired.tables[table];
+  for (const c of chains) for (const line of rules.get(c) ?? []) lines.push(line);
   // Deleted last: by now no rewritten chain jumps to them any more.
   for (const c of stale) lines.push(`-X ${c}`);
   lines.push('COMMIT', '');
