@@ -28,8 +28,9 @@ const run = promisify(execFile);
  * The environment of iptables-restore and nft: glibc's malloc asks for transparent huge pages
  * for its heap (`glibc.malloc.hugetlb=1`, glibc ≥ 2.35; ignored elsewhere). Both tools build
  * the whole transaction in memory (55 MB for 1,000 services × 10 endpoints) and a large part
- * of their CPU went to page faults: with 2 MB pages a full restore of 1,000 services costs
- * 0.55 s of CPU instead of 1.0 s (iptables-nft-restore), nft -f 0.45 s instead of 0.85 s.
+ * of their CPU went to page faults: with 2 MB pages a full restore of 1,000 services cost
+ * 0.52 s of CPU instead of 0.91 s (iptables-nft-restore), nft -f 0.40 s instead of 0.77 s
+ * (docs/benchmarks.md, proxy-full).
  * Tunables already set by the caller are kept.
  */
 export const TOOL_ENV: NodeJS.ProcessEnv = {
@@ -60,8 +61,8 @@ const CHUNK_CHARS = 32 * 1024;
 /**
  * Lines to a child's stdin, a piece at a time, each once the child has taken the last. A
  * full sync of 1,000 services is 3.3 MB of text: as one string, it and its UTF-8 copy are
- * fresh memory every time (about 45 ms of page faults here, see TOOL_ENV), and the child
- * cannot start before all of it exists. In pieces, the same few buffers are reused and
+ * fresh memory every time (page faults are dear, see TOOL_ENV), and the child cannot start
+ * before all of it exists. In pieces, the same few buffers are reused and
  * iptables-restore parses while the rest is still being joined.
  */
 async function writeLines(stdin: Writable, lines: readonly string[]): Promise<void> {
