@@ -10,7 +10,7 @@ import type { ServicePortInfo } from './model';
 const fingerprint = (sp: ServicePortInfo): string =>
   `${sp.clusterIP}|${sp.port}|${sp.nodePort ?? ''}|${sp.affinitySeconds ?? ''}|${sp.endpoints.map((e) => `${e.ip}:${e.port}`).join(',')}`;
 
-interface Entry<T> { readonly port: ServicePortInfo; readonly flags: string; readonly fingerprint: string; readonly value: T }
+interface Entry<T> { readonly port: ServicePortInfo; readonly flags: string; readonly value: T }
 
 export class PortMemo<T> {
   private entries = new Map<string, Entry<T>>();
@@ -25,9 +25,10 @@ export class PortMemo<T> {
     const values = ports.map((sp) => {
       const key = `${sp.name}/${sp.protocol}`;
       const old = this.entries.get(key);
-      // The same port object as last time (ServicePorts hands back unchanged ones): nothing to compare.
-      const kept = old && old.flags === flags && (old.port === sp || old.fingerprint === fingerprint(sp));
-      const entry = !kept ? { port: sp, flags, fingerprint: fingerprint(sp), value: make(sp) } : old.port === sp ? old : { ...old, port: sp };
+      // The same port object as last time (ServicePorts hands back unchanged ones): nothing to
+      // compare. Fingerprints are only taken of ports that came back as new objects.
+      const kept = old && old.flags === flags && (old.port === sp || fingerprint(old.port) === fingerprint(sp));
+      const entry = !kept ? { port: sp, flags, value: make(sp) } : old.port === sp ? old : { ...old, port: sp };
       next.set(key, entry);
       return entry.value;
     });

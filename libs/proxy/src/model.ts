@@ -59,7 +59,18 @@ const protocolOf = (p: string | undefined): Protocol => {
 
 const endpointKey = (e: Endpoint): string => `${e.ip}:${e.port}`;
 /** Address then port as one number, so sorting 50,000 endpoints does not split strings per comparison. */
-const sortKey = (e: Endpoint): number => e.ip.split('.').reduce((n, octet) => n * 256 + (Number(octet) || 0), 0) * 65536 + e.port;
+function sortKey(e: Endpoint): number {
+  let address = 0;
+  let octet = 0;
+  for (let i = 0; i < e.ip.length; i++) {
+    const c = e.ip.charCodeAt(i);
+    if (c === 46 /* . */) {
+      address = address * 256 + octet;
+      octet = 0;
+    } else octet = octet * 10 + (c - 48);
+  }
+  return (address * 256 + octet) * 65536 + e.port;
+}
 const sortEndpoints = (eps: Iterable<Endpoint>): Endpoint[] =>
   [...eps].map((e) => ({ e, key: sortKey(e) })).sort((a, b) => a.key - b.key).map(({ e }) => e);
 

@@ -47,6 +47,7 @@ export class Proxier {
 
   /** One sync of everything: services (and endpoints) as given, plus the NetworkPolicy chains. */
   async sync(services: readonly Service[], endpoints: readonly Endpoints[], policies: IptablesRuleset = emptyRuleset(), opts: SyncCallOptions = {}): Promise<ProxierSync> {
+    this.iptables.prefetch();
     const ports = this.ports.ports(services, endpoints);
     if (!this.nftables) {
       return { services: await this.iptables.sync(mergeRulesets(this.iptablesRules.rules(ports), policies), opts), servicePorts: ports.length };

@@ -32,11 +32,24 @@ const LIST_ALL = '-S';
 
 /** Everything: every desired chain is declared (so flushed) and rewritten. */
 export function renderFull(desired: IptablesRuleset, options: RestoreOptions = {}): string {
-  return TABLES.map((t) => {
-    const removed = (options.staleJumps ?? []).filter((j) => j.table === t).map((j) => j.line.replace(/^-A /, '-D '));
-    return renderTable(t, [...desired.tables[t].keys()], desired, options.staleChains?.[t] ?? [], jumpsFor(t, options), removed, options.listAll);
-  }).join('');
+  return restoreText(renderFullLines(desired, options));
 }
+
+/**
+ * renderFull as lines without their newlines: the syncer streams them to iptables-restore in
+ * pieces (sync.ts) instead of building 3 MB of text (1,000 services) and a copy of it.
+ */
+export function renderFullLines(desired: IptablesRuleset, options: RestoreOptions = {}): string[] {
+  const out: string[] = [];
+  for (const t of TABLES) {
+    const removed = (options.staleJumps ?? []).filter((j) => j.table === t).map((j) => j.line.replace(/^-A /, '-D '));
+    renderTable(out, t, desired.tables[t].keys(), desired, options.staleChains?.[t] ?? [], jumpsFor(t, options), removed, options.listAll);
+  }
+  return out;
+}
+
+/** Lines as iptables-restore reads them, each ending in a newline. */
+export const restoreText = (lines: readonly string[]): string => (lines.length ? `${lines.join('\n')}\n` : '');
 
 /**
  * Only what changed since `previous` was applied: chains whose rules differ are rewritten,
@@ -46,7 +59,8 @@ export function renderFull(desired: IptablesRuleset, options: RestoreOptions = {
  * Returns '' when nothing changed.
  */
 export function renderIncremental(previous: IptablesRuleset, desired: IptablesRuleset, options: Pick<RestoreOptions, 'missingJumps'> = {}): string {
-  return TABLES.map((t) => {
+  const out: string[] = [];
+  for (const t of TABLES) {
     const before = previous.tables[t];
     const after = desired.tables[t];
     const changed = [...after.keys()].filter((c) => !sameRules(before.get(c), after.get(c)));
@@ -57,9 +71,9 @@ export function renderIncremental(previous: IptablesRuleset, desired: IptablesRu
     const has = new Set(desired.jumps.filter((j) => j.table === t).map(key));
     const jumps = [...jumpsFor(t, options), ...desired.jumps.filter((j) => j.table === t && !had.has(key(j)))];
     const removed = previous.jumps.filter((j) => j.table === t && !has.has(key(j))).map((j) => `-D ${j.chain} ${j.rule}`);
-    if (changed.length === 0 && stale.length === 0 && jumps.length === 0 && removed.length === 0) return '';
-    return renderTable(t, changed, desired, stale, jumps, removed);
-  }).join('');
+    if (changed.length || stale.length || jumps.length || removed.length) renderTable(out, t, changed, desired, stale, jumps, removed);
+  }
+  return restoreText(out);
 }
 
 /**
@@ -69,30 +83,33 @@ export function renderIncremental(previous: IptablesRuleset, desired: IptablesRu
  * a few rules instead of an iptables-save of the whole table.
  */
 export function renderJumpCanary(jumps: readonly JumpRule[]): string {
-  return TABLES.map((t) => {
+  const out: string[] = [];
+  for (const t of TABLES) {
     const mine = jumps.filter((j) => j.table === t);
-    return mine.length ? renderTable(t, [], emptyRuleset(), [], mine, mine.map((j) => `-D ${j.chain} ${j.rule}`)) : '';
-  }).join('');
+    if (mine.length) renderTable(out, t, [], emptyRuleset(), [], mine, mine.map((j) => `-D ${j.chain} ${j.rule}`));
+  }
+  return restoreText(out);
 }
 
 /**
  * One table's block: the chains that inserted jump rules lead to are declared first, then
  * jump rules go and come, then every other chain is declared (so flushed), then the rules.
  */
-function renderTable(table: TableName, chains: readonly string[], desired: IptablesRuleset, stale: readonly string[], jumps: readonly JumpRule[], removedJumps: readonly string[] = [], listAll = false): string {
+function renderTable(lines: string[], table: TableName, chainNames: Iterable<string>, desired: IptablesRuleset, stale: readonly string[], jumps: readonly JumpRule[], removedJumps: readonly string[] = [], listAll = false): void {
+  const chains = [...chainNames];
   const targets = new Set(jumps.map((j) => j.rule.split(' ').pop()));
-  const lines = [`*${table}`];
+  lines.push(`*${table}`);
   for (const c of chains) if (targets.has(c)) lines.push(`:${c} - [0:0]`);
-  lines.push(...removedJumps);
+  for (const line of removedJumps) lines.push(line);
   for (const j of jumps) lines.push(insertJump(j));
   if (listAll) lines.push(LIST_ALL);
   for (const c of chains) if (!targets.has(c)) lines.push(`:${c} - [0:0]`);
   for (const c of stale) lines.push(`:${c} - [0:0]`);
-  for (const c of chains) lines.push(...(desired.tables[table].get(c) ?? []));
+  const rules = desired.tables[table];
+  for (const c of chains) for (const line of rules.get(c) ?? []) lines.push(line);
   // Deleted last: by now no rewritten chain jumps to them any more.
   for (const c of stale) lines.push(`-X ${c}`);
-  lines.push('COMMIT', '');
-  return lines.join('\n');
+  lines.push('COMMIT');
 }
 
 const jumpsFor = (t: TableName, options: Pick<RestoreOptions, 'missingJumps'>): JumpRule[] => (options.missingJumps ?? []).filter((j) => j.table === t);

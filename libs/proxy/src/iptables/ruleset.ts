@@ -20,6 +20,9 @@ export const arg = (s: string): string => (/[\s"]/.test(s) ? `"${s.replace(/"/g,
 
 /** One ruleset from several (the service proxy's and NetworkPolicy's chains, applied together). */
 export function mergeRulesets(...sets: IptablesRuleset[]): IptablesRuleset {
+  // Mostly there are no policies: then the service rules are the result as they are.
+  const nonEmpty = sets.filter((s) => s.jumps.length || TABLES.some((t) => s.tables[t].size));
+  if (nonEmpty.length === 1) return nonEmpty[0];
   const merged = emptyRuleset();
   const jumps: JumpRule[] = [];
   for (const s of sets) {

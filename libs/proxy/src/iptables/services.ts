@@ -66,9 +66,20 @@ export class IptablesServiceRules {
     const mark = this.config.masqueradeMark ?? MASQUERADE_MARK;
     const comments = ports.reduce((n, sp) => n + sp.endpoints.length, 0) <= LARGE_CLUSTER_ENDPOINTS;
     const parts = this.memo.map(ports, String(comments), (sp) => portRules(sp, this.config, mark, comments));
+    const filterServices: string[] = [];
+    const filterExternal: string[] = [];
+    const natServices: string[] = [];
+    const natNodePorts: string[] = [];
+    for (const p of parts) {
+      append(filterServices, p.filterServices);
+      append(filterExternal, p.filterExternal);
+      append(natServices, p.natServices);
+      append(natNodePorts, p.natNodePorts);
+    }
+    natServices.push(`-A ${SERVICES} -m comment --comment ${arg('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j ${NODEPORTS}`);
     const filter = new Map<string, string[]>([
-      [SERVICES, parts.flatMap((p) => p.filterServices)],
-      [EXTERNAL, parts.flatMap((p) => p.filterExternal)],
+      [SERVICES, filterServices],
+      [EXTERNAL, filterExternal],
       [FORWARD, [
         `-A ${FORWARD} -m conntrack --ctstate INVALID -j DROP`,
         `-A ${FORWARD} -m comment --comment ${arg('kubernetes forwarding rules')} -m mark --mark ${mark}/${mark} -j ACCEPT`,
@@ -76,8 +87,8 @@ export class IptablesServiceRules {
       ]],
     ]);
     const nat = new Map<string, string[]>([
-      [SERVICES, [...parts.flatMap((p) => p.natServices), `-A ${SERVICES} -m comment --comment ${arg('kubernetes service nodeports; NOTE: this must be the last rule in this chain')} -m addrtype --dst-type LOCAL -j ${NODEPORTS}`]],
-      [NODEPORTS, parts.flatMap((p) => p.natNodePorts)],
+      [SERVICES, natServices],
+      [NODEPORTS, natNodePorts],
       [POSTROUTING, [
         `-A ${POSTROUTING} -m mark ! --mark ${mark}/${mark} -j RETURN`,
         // Clear the mark so a packet re-entering the stack (e.g. through a tunnel) is not masqueraded twice.
@@ -89,6 +100,11 @@ export class IptablesServiceRules {
     for (const p of parts) for (const [chain, rules] of p.chains) nat.set(chain, rules);
     return { tables: { filter, nat }, jumps: SERVICE_JUMPS };
   }
+}
+
+/** `to.push(...from)` without spreading: a spread passes every element as an argument. */
+function append(to: string[], from: readonly string[]): void {
+  for (const line of from) to.push(line);
 }
 
 /** The whole desired set of service chains for these service ports. */

@@ -24,13 +24,18 @@ const rules = (name: string, c: NftChain) => c.rules.map((r) => `add rule ${TABL
 
 /** Replaces the whole table atomically: `add` then `delete` makes deleting safe when it is absent. */
 export function renderNftFull(r: NftRuleset): string {
+  return `${renderNftFullLines(r).join('\n')}\n`;
+}
+
+/** renderNftFull as lines without their newlines, for the syncer to stream (see sync.ts). */
+export function renderNftFullLines(r: NftRuleset): string[] {
   const lines = [`add table ${TABLE} { comment "rules for kube-proxy" ; }`, `delete table ${TABLE}`, `add table ${TABLE} { comment "rules for kube-proxy" ; }`];
   for (const [name, c] of r.chains) lines.push(chainDecl(name, c));
   for (const [name, body] of r.sets) lines.push(`add set ${TABLE} ${name} { ${body} }`);
   for (const [name, m] of r.maps) lines.push(mapDecl(name, m));
-  for (const [name, c] of r.chains) lines.push(...rules(name, c));
+  for (const [name, c] of r.chains) for (const rule of c.rules) lines.push(`add rule ${TABLE} ${name} ${rule}`);
   for (const [name, m] of r.maps) lines.push(...elements('add', name, [...m.elements.values()]));
-  return lines.join('\n') + '\n';
+  return lines;
 }
 
 /**
