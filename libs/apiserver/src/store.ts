@@ -3,6 +3,7 @@ import { EventLog, resourceToken, SecretBox, WrongLastSequence, type EventType, 
 import { ObjectReader, type ListQuery, type ListResult, type Projector } from '@keelson/projection';
 import type { ApiResource } from '@keelson/resources';
 import { Allocators } from './allocators';
+import { ObjectJson, rememberJson } from './object-json';
 import type { InformerCache, NamespaceCache } from './namespace-cache';
 import type { WatchCache } from './watch-cache';
 
@@ -59,12 +60,16 @@ export class ObjectStore {
   /** Appends, or throws WrongLastSequence when another writer got there first. */
   async append(a: AppendArgs): Promise<{ object: KubeObject; entry: LogEntry }> {
     const stored = stripResourceVersion(a.resource.encrypted ? this.secrets.seal(a.object) : a.object);
+    const json = ObjectJson.of(stored);
     const entry = await this.log.append({
       key: keyOf(a.resource, a.namespace, a.name),
       expectedSeq: a.expectedSeq,
       envelope: { type: a.type, object: stored, actor: a.actor, time: new Date().toISOString(), ...(a.cause !== undefined ? { cause: a.cause } : {}), ...(a.correlation ? { correlation: a.correlation } : {}) },
+      objectJson: json.text,
     });
-    return { object: withRv(a.object, entry.seq), entry };
+    const object = withRv(a.object, entry.seq);
+    // What was stored is what is answered, plus its version; a sealed Secret is answered opened.
+    return { object: a.resource.encrypted ? object : rememberJson(object, json.withResourceVersion(entry.seq)), entry };
   }
 
   /** Waits until the projection holds everything the log held when the read began. */

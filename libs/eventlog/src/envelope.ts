@@ -29,6 +29,15 @@ export interface LogEntry extends Envelope {
   readonly subject: string;
 }
 
+/**
+ * The envelope's JSON with its object already serialised as `objectJson`: a writer that needs
+ * the object's JSON for its own answer as well serialises the object once, not twice.
+ */
+export function envelopeJson(e: Envelope, objectJson: string): string {
+  // `object` first, then the envelope's own small members ("type" is always among them).
+  return `{"object":${objectJson},${JSON.stringify({ ...e, object: undefined }).slice(1)}`;
+}
+
 export const isTombstone = (e: Pick<Envelope, 'type'>): boolean => e.type === 'Deleted';
 
 /** Kubernetes watch event types, from the domain event types. */

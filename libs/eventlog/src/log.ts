@@ -1,7 +1,7 @@
 import { connect, DeliverPolicy, headers, JSONCodec, NatsError, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type StoredMsg } from 'nats';
 import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
 import type { KubeObject } from '@keelson/apimachinery';
-import type { Envelope, LogEntry } from './envelope';
+import { envelopeJson, type Envelope, type LogEntry } from './envelope';
 import { JetStreamPublishError, Publisher } from './publisher';
 import { OBJECT_SUBJECT_PREFIX, STREAM, subjectFor, type ObjectKey } from './subject';
 
@@ -42,6 +42,8 @@ export interface AppendRequest {
   envelope: Envelope;
   /** set on retries so that the stream de-duplicates them */
   msgId?: string;
+  /** `envelope.object` as JSON, when the caller has serialised it already */
+  objectJson?: string;
 }
 
 export class EventLog {
@@ -101,7 +103,8 @@ export class EventLog {
     h.set('Nats-Expected-Last-Subject-Sequence', String(req.expectedSeq));
     if (req.msgId) h.set('Nats-Msg-Id', req.msgId);
     try {
-      const ack = await this.publisher.publish(subject, codec.encode(req.envelope), h);
+      const data = req.objectJson === undefined ? codec.encode(req.envelope) : Buffer.from(envelopeJson(req.envelope, req.objectJson));
+      const ack = await this.publisher.publish(subject, data, h);
       return { ...req.envelope, seq: ack.seq, subject };
     } catch (e) {
       if (e instanceof JetStreamPublishError && e.errCode === WRONG_LAST_SEQUENCE) throw new WrongLastSequence(subject, req.expectedSeq);

@@ -1,9 +1,8 @@
 import type { ClientBase } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import { parseSubject, type LogEntry } from '@keelson/eventlog';
-import { HistoryBatch, textArray } from './bulk-load';
-import { foldBatch } from './evolve';
+import { parseSubject, type LogEntry, type RawEntry } from '@keelson/eventlog';
+import { HistoryBatch, textArray, type ObjectColumns } from './bulk-load';
 
 // Writes one batch of log entries in one transaction together with the checkpoint, so a
 // batch is either wholly in Postgres (and the checkpoint says so) or not at all: a projector
@@ -21,7 +20,37 @@ export async function readCheckpoint(db: DataSource | EntityManager, name: strin
   return rows.length ? Number(rows[0].seq) : 0;
 }
 
-export async function writeBatch(db: DataSource, checkpointName: string, entries: readonly LogEntry[]): Promise<number> {
+/** A batch made ready for Postgres before its transaction begins: nothing is decoded inside it. */
+export interface PreparedBatch {
+  entries: readonly RawEntry[];
+  history: HistoryBatch;
+  /** each object's newest state in the batch, keyed by subject: its columns, or a tombstone */
+  objects: Map<string, ObjectColumns | Tombstone>;
+  last: number;
+}
+
+interface Tombstone {
+  key: { resource: string; namespace: string; name: string };
+  seq: number;
+}
+
+/**
+ * The history rows and the objects' newest states of `entries`, taken from their envelope bytes
+ * as the log holds them (HistoryBatch.add picks the few fields the columns need): the live
+ * projector never parses an envelope, nor serialises an object again.
+ */
+export function prepareBatch(entries: readonly RawEntry[]): PreparedBatch {
+  const history = new HistoryBatch();
+  const objects = new Map<string, ObjectColumns | Tombstone>();
+  for (const e of entries) {
+    const row = history.add(e);
+    objects.set(e.subject, row ?? { key: keyOf(e.subject), seq: e.seq });
+  }
+  return { entries, history, objects, last: entries.length ? entries[entries.length - 1].seq : 0 };
+}
+
+export async function writeBatch(db: DataSource, checkpointName: string, prepared: PreparedBatch): Promise<number> {
+  const { entries } = prepared;
   if (entries.length === 0) return readCheckpoint(db, checkpointName);
   const runner = db.createQueryRunner() as PostgresQueryRunner;
   const client = (await runner.connect()) as ClientBase;
@@ -32,18 +61,16 @@ export async function writeBatch(db: DataSource, checkpointName: string, entries
       `BEGIN; INSERT INTO checkpoints (name, seq) VALUES (${name}, 0) ON CONFLICT (name) DO NOTHING; SELECT seq FROM checkpoints WHERE name = ${name} FOR UPDATE`,
     )) as unknown as { rows: { seq: string }[] }[];
     const done = Number(begun[2].rows[0].seq);
-    const fresh = entries.filter((e) => e.seq > done);
-    if (fresh.length === 0) {
+    if (done >= prepared.last) {
       await client.query('COMMIT');
       return done;
     }
-    const history = new HistoryBatch();
-    for (const e of fresh) history.addEntry(e);
-    await history.copy(client);
-    await writeObjects(client, fresh);
-    const last = fresh[fresh.length - 1].seq;
-    await client.query(`UPDATE checkpoints SET seq = ${last} WHERE name = ${name}; COMMIT`);
-    return last;
+    // Only another projector on the same schema can have written part of this batch.
+    const batch = done < entries[0].seq ? prepared : prepareBatch(entries.filter((e) => e.seq > done));
+    await batch.history.copy(client);
+    await writeObjects(client, batch.objects.values());
+    await client.query(`UPDATE checkpoints SET seq = ${batch.last} WHERE name = ${name}; COMMIT`);
+    return batch.last;
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
@@ -73,27 +100,29 @@ const DELETE_OBJECTS = {
 };
 
 /** Each object's newest state in the batch (upsert, or delete for a tombstone), never going back to an older version. */
-async function writeObjects(client: ClientBase, entries: readonly LogEntry[]): Promise<void> {
+async function writeObjects(client: ClientBase, states: Iterable<ObjectColumns | Tombstone>): Promise<void> {
   const up: unknown[][] = [[], [], [], [], [], [], [], [], []];
   const del: unknown[][] = [[], [], [], []];
-  for (const { entry, row } of foldBatch(entries).values()) {
-    if (row) {
-      const values = [row.resource, row.namespace, row.name, row.uid, row.rv, JSON.stringify(row.labels), textArray(row.ownerUids), row.nodeName, row.phase];
-      values.forEach((v, i) => up[i].push(v));
-    } else {
-      const k = keyOf(entry);
-      [k.resource, k.namespace, k.name, entry.seq].forEach((v, i) => del[i].push(v));
+  for (const s of states) {
+    if ('key' in s) {
+      del[0].push(s.key.resource);
+      del[1].push(s.key.namespace);
+      del[2].push(s.key.name);
+      del[3].push(s.seq);
+      continue;
     }
+    const values = [s.resource, s.namespace, s.name, s.uid, s.rv, s.labels, textArray(s.ownerUids), s.nodeName, s.phase];
+    for (let i = 0; i < values.length; i++) up[i].push(values[i]);
   }
   if (up[0].length) await client.query({ ...UPSERT_OBJECTS, values: up });
   if (del[0].length) await client.query({ ...DELETE_OBJECTS, values: del });
 }
 
-function keyOf(e: LogEntry): { resource: string; namespace: string; name: string } {
-  const { resourceToken, namespace, name } = parseSubject(e.subject);
+function keyOf(subject: string): { resource: string; namespace: string; name: string } {
+  const { resourceToken, namespace, name } = parseSubject(subject);
   return { resource: resourceToken, namespace: namespace ?? '', name };
 }
 
 export function historyRecord(e: LogEntry) {
-  return { seq: e.seq, ...keyOf(e), type: e.type, actor: e.actor, cause: e.cause ?? null, correlation: e.correlation ?? null, time: e.time, object: e.object };
+  return { seq: e.seq, ...keyOf(e.subject), type: e.type, actor: e.actor, cause: e.cause ?? null, correlation: e.correlation ?? null, time: e.time, object: e.object };
 }

@@ -11,6 +11,7 @@ import { decodeBody } from './body';
 import { negotiate, type Representation } from './negotiate';
 import { isNodeSubresource, proxyPodRequest } from './proxy';
 import { nonResource } from './non-resource';
+import { toJson } from '../object-json';
 
 // The Kubernetes REST front door on plain Node request/response objects (the Nest app hands
 // them over from Fastify), so that watches can stream and nothing buffers a response twice.
@@ -136,7 +137,7 @@ async function streamWatch(api: Api, rr: ResourceRequest, query: URLSearchParams
 }
 
 function send(res: ServerResponse, code: number, body: unknown, rep: Representation, headers: Record<string, string | string[]> = {}): void {
-  const text = rep.yaml ? toYaml(body) : JSON.stringify(body);
+  const text = rep.yaml ? toYaml(body) : toJson(body);
   res.writeHead(code, { 'Content-Type': rep.yaml ? 'application/yaml' : 'application/json', 'Cache-Control': 'no-cache, private', ...headers });
   res.end(text);
 }
