@@ -126,7 +126,7 @@ describe('projector', () => {
     await projector.start();
     await projector.waitFor(last, 30_000);
     await projector.stop();
-    const result = await replayInto(log, full, { batchSize: 500 });
+    const result = await replayInto(log, full);
     expect(result).toEqual({ events: last, lastSeq: last });
     expect(await compareProjections(liveDb, live, `${rebuilt}_full`)).toEqual([]);
     const half = Math.floor(last / 2);
