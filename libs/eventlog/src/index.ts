@@ -4,3 +4,5 @@ export * from './secrets';
 export * from './log';
 export * from './range-reader';
 export * from './json-scan';
+export * from './snapshot';
+export * from './snapshot-format';

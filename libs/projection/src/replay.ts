@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { KeySet, pick, stringAt, type EventLog, type RawEntry } from '@keelson/eventlog';
+import { KeySet, listSnapshots, pick, readSnapshot, stringAt, type EventLog, type RawEntry, type SnapshotInfo } from '@keelson/eventlog';
 import { RebuildLoad } from './rebuild-load';
 
 // Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
@@ -7,40 +7,59 @@ import { RebuildLoad } from './rebuild-load';
 // which must commit objects and checkpoint with every batch, a replay into a fresh schema is
 // all or nothing: the log is read as fast as nats-server sends it (EventLog.readRange) and the
 // rows stream into Postgres through COPY as they come (rebuild-load.ts).
+// A replay starts from the newest snapshot at or before where it stops (eventlog's snapshot.ts:
+// the log compacted at a sequence S), then reads the log after S. Its history then holds, for
+// every object alive at S, the entry that made it what it was at S, and every entry after S:
+// reads as of any sequence from S on are exact; earlier ones are gone, as in Kubernetes after a
+// compaction. The checkpoint row `compacted` records S. `fromSnapshot: false` replays from
+// sequence 1 and rebuilds the whole history.
 // The comparison then says, object by object, where the live projection and the rebuilt one differ.
 
 export interface ReplayOptions {
   toSeq?: number;
   toTime?: Date;
+  /** start from the newest snapshot that fits (default), or from sequence 1 */
+  fromSnapshot?: boolean;
   onProgress?: (seq: number, events: number) => void;
 }
 
 export interface ReplayResult {
+  /** entries replayed, the snapshot's included */
   events: number;
   lastSeq: number;
+  /** the snapshot it started from */
+  snapshot?: SnapshotInfo;
 }
+
+/** The checkpoint row naming the sequence a rebuilt projection's history starts at (absent: sequence 1). */
+export const COMPACTED_CHECKPOINT = 'compacted';
 
 export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const { first, last } = await log.bounds();
   const target = Math.min(opts.toSeq ?? last, last);
   if (last < first || target < first) return { events: 0, lastSeq: 0 };
+  const snapshot = opts.fromSnapshot === false ? undefined : await newestSnapshot(log, target, opts.toTime);
   const load = await RebuildLoad.open(db);
   try {
     let events = 0;
+    const add = (e: RawEntry) => {
+      load.add(e);
+      if (opts.onProgress && ++events % PROGRESS_EVERY === 0) opts.onProgress(e.seq, events);
+    };
+    const ready = () => load.ready();
+    if (snapshot) await readSnapshot(log, snapshot, add, ready);
     const read = await log.readRange({
       filter: `${log.prefix}.>`,
-      fromSeq: first,
+      fromSeq: snapshot ? snapshot.seq + 1 : first,
       toSeq: target,
-      onEntry: (e) => {
-        if (opts.toTime && entryTime(e) > opts.toTime) return false;
-        load.add(e);
-        if (opts.onProgress && ++events % PROGRESS_EVERY === 0) opts.onProgress(e.seq, events);
-      },
-      ready: () => load.ready(),
+      onEntry: (e) => (opts.toTime && entryTime(e) > opts.toTime ? false : add(e)),
+      ready,
     });
-    await load.finish({ projector: read.lastSeq });
-    opts.onProgress?.(read.lastSeq, read.count);
-    return { events: read.count, lastSeq: read.lastSeq };
+    const lastSeq = read.lastSeq || (snapshot?.seq ?? 0);
+    await load.finish(snapshot ? { projector: lastSeq, [COMPACTED_CHECKPOINT]: snapshot.seq } : { projector: lastSeq });
+    const total = read.count + (snapshot?.entries ?? 0);
+    opts.onProgress?.(lastSeq, total);
+    return { events: total, lastSeq, ...(snapshot ? { snapshot } : {}) };
   } catch (e) {
     await load.abort();
     throw e;
@@ -48,6 +67,11 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
 }
 
 const PROGRESS_EVERY = 4096;
+
+/** The newest snapshot at or before the sequence (and the time) a replay stops at. */
+async function newestSnapshot(log: EventLog, toSeq: number, toTime?: Date): Promise<SnapshotInfo | undefined> {
+  return (await listSnapshots(log)).find((s) => s.seq <= toSeq && (!toTime || new Date(s.time) <= toTime));
+}
 
 /** The envelope's time: a second look at the envelope, only for a replay bounded by time. */
 function entryTime(e: RawEntry): Date {
