@@ -101,10 +101,10 @@ describe('projector', () => {
     try {
       await eventually(async () => (await locker.query(`SELECT seq FROM ${live}.checkpoints WHERE name = 'projector'`).catch(() => ({ rows: [] }))).rows.length > 0, 60_000);
       for (let i = 0; i < 4; i++) {
-        // the lock is taken before the projector (re)starts, so that it cannot catch up unhindered first
-        await locker.query(`BEGIN; ${holds[i % 2]}`);
+        // (TypeORM's schema sync at a projector's start takes the objects table's exclusive lock: start first, then hold)
         if (i > 0) child = await startChild();
-        await appendOne();
+        await locker.query(`BEGIN; ${holds[i % 2]}`);
+        await appendOne(); // written after the hold is taken, so a batch is bound to wait on it
         await eventually(blocked, 60_000);
         child.kill('SIGKILL');
         await once(child, 'exit');
