@@ -1,4 +1,4 @@
-import { KeySet, parseSubject, pick, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
+import { elements, isEmptyObject, isString, KeySet, parseSubject, pick, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
 import type { CopyWriter } from './copy';
 
 // The rows of one log entry in COPY text format, written straight from the entry's bytes: the
@@ -24,12 +24,8 @@ const UID = new KeySet(['uid']);
 const DELETED = Buffer.from('"Deleted"');
 const EMPTY_OBJECT = Buffer.from('{}');
 
-const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const LBRACE = 0x7b;
-const LBRACKET = 0x5b;
-const RBRACKET = 0x5d;
-const COMMA = 0x2c;
 
 /**
  * Writes the entry's history row into `history` and, unless the entry is a tombstone, its
@@ -113,39 +109,7 @@ function numberField(out: CopyWriter, b: Uint8Array, span: Span | undefined): vo
 
 /** ownerReferences[*].uid as a text[] literal: {"a","b"}. */
 function ownerUids(out: CopyWriter, b: Uint8Array, owners: Span | undefined): void {
-  const uids: string[] = [];
-  if (owners && b[owners[0]] === LBRACKET) for (const el of elements(b, owners)) uids.push(stringAt(b, pick(b, el, UID)[0]) ?? '');
-  out.text(textArray(uids));
-}
-
-/** The spans of a JSON array's elements. */
-function elements(b: Uint8Array, array: Span): Span[] {
-  const out: Span[] = [];
-  let i = array[0] + 1;
-  for (;;) {
-    while (isSpace(b[i]) || b[i] === COMMA) i++;
-    if (i >= array[1] || b[i] === RBRACKET) return out;
-    // an element is an object here; pick() checks, so finding its end is all that is needed
-    const start = i;
-    i = skipObject(b, i);
-    out.push([start, i]);
-  }
-}
-
-function skipObject(b: Uint8Array, i: number): number {
-  if (b[i] !== LBRACE) {
-    while (i < b.length && b[i] !== COMMA && b[i] !== RBRACKET) i++;
-    return i;
-  }
-  let depth = 0;
-  for (; i < b.length; i++) {
-    const c = b[i];
-    if (c === QUOTE) {
-      for (i++; b[i] !== QUOTE; i++) if (b[i] === BACKSLASH) i++;
-    } else if (c === LBRACE || c === LBRACKET) depth++;
-    else if ((c === 0x7d || c === RBRACKET) && --depth === 0) return i + 1;
-  }
-  return i;
+  out.text(textArray(elements(b, owners).map((el) => stringAt(b, pick(b, el, UID)[0]) ?? '')));
 }
 
 /** The object's JSON with `"resourceVersion":"<seq>"` as the last member of its metadata. */
@@ -153,9 +117,7 @@ function objectWithResourceVersion(out: CopyWriter, b: Uint8Array, obj: Span, me
   if (!metadata || b[metadata[0]] !== LBRACE) return out.json(b, obj[0], obj[1]); // jsonb_set leaves such an object as it is
   const close = metadata[1] - 1; // metadata's closing brace
   out.json(b, obj[0], close);
-  let i = metadata[0] + 1;
-  while (isSpace(b[i])) i++;
-  out.text(`${i === close ? '' : ','}"resourceVersion":"${seq}"`);
+  out.text(`${isEmptyObject(b, metadata) ? '' : ','}"resourceVersion":"${seq}"`);
   out.json(b, close, obj[1]);
 }
 
@@ -164,16 +126,8 @@ export function textArray(items: readonly string[]): string {
   return `{${items.map((s) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`).join(',')}}`;
 }
 
-function isString(b: Uint8Array, span: Span | undefined): boolean {
-  return span !== undefined && b[span[0]] === QUOTE;
-}
-
 function isNull(b: Uint8Array, span: Span): boolean {
-  return span[1] - span[0] === 4 && b[span[0]] === 0x6e;
-}
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+  return span[1] - span[0] === 4 && b[span[0]] === 0x6e; // 'n'
 }
 
 function equalBytes(b: Uint8Array, span: Span, expected: Uint8Array): boolean {
