@@ -183,6 +183,7 @@ export class CopyBatch extends CopyWriter {
 interface CopyConnection {
   stream: NodeJS.WritableStream & { writableLength: number };
   endCopyFrom(): void;
+  sendCopyFail(message: string): void;
 }
 
 /**
@@ -196,6 +197,7 @@ export class CopyStream {
   private conn?: CopyConnection;
   private queued: Buffer[] = [];
   private ending = false;
+  private cancelled = false;
   private failure?: Error;
   readonly finished: Promise<void>;
 
@@ -204,6 +206,7 @@ export class CopyStream {
     // Query's own hook answers CopyInResponse with a CopyFail; this one sends the rows instead.
     (query as unknown as { handleCopyInResponse: (c: CopyConnection) => void }).handleCopyInResponse = (c) => {
       this.conn = c;
+      if (this.cancelled) return c.sendCopyFail('cancelled');
       for (const f of this.queued) c.stream.write(f);
       this.queued = [];
       if (this.ending) c.endCopyFrom();
@@ -247,6 +250,15 @@ export class CopyStream {
     this.ending = true;
     this.conn?.endCopyFrom();
     return this.finished;
+  }
+
+  /** Abandons the COPY (Postgres discards its rows); resolves once the connection is free again. */
+  cancel(): Promise<void> {
+    if (!this.ending && !this.cancelled) {
+      this.cancelled = true;
+      this.conn?.sendCopyFail('cancelled');
+    }
+    return this.finished.catch(() => undefined);
   }
 
   private send(frames: readonly Buffer[]): void {

@@ -81,7 +81,9 @@ export class RebuildLoad {
     }
   }
 
+  /** Gives up: open COPYs are cancelled first (a ROLLBACK would wait behind them), then both transactions roll back. */
   async abort(): Promise<void> {
+    await Promise.all([this.historyCopy.cancel(), this.objectsCopy.cancel()]);
     await Promise.all([this.history.rollback(), this.objects.rollback()]);
   }
 
