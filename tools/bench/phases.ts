@@ -133,12 +133,12 @@ export interface ReplayRun {
   cpu: CpuSplit;
 }
 
-/** `replayInto` the whole KEELSON stream into a fresh schema, as `keelson replay` does. */
+/** `replayInto` the whole KEELSON stream into a fresh schema, as `keelson replay --from-start` does. */
 export async function replayAll(nats: RunningSubstrate, pg: RunningSubstrate): Promise<ReplayRun> {
   const log = await EventLog.connect({ servers: nats.url, name: 'bench-replay' });
   const db = await openProjectionDb(pg.url, 'bench_replay', 2);
   try {
-    const { result, seconds, cpu } = await measureCpu({ nats: nats.pid, postgres: pg.pid }, () => replayInto(log, db));
+    const { result, seconds, cpu } = await measureCpu({ nats: nats.pid, postgres: pg.pid }, () => replayInto(log, db, { fromSnapshot: false }));
     return { events: result.events, seconds, cpu };
   } finally {
     await db.destroy();

@@ -1,7 +1,9 @@
 // A focused replay benchmark: N pod entries appended straight to JetStream, then (1) the bare
-// follow loop of libs/eventlog with a no-op callback, (2) the same without decoding (followRaw,
-// what replay reads with) and (3) replayInto a fresh schema, each with its rate and the CPU time
-// per event of this process, nats-server and Postgres. --cpu-prof profiles replayInto only.
+// follow loop of libs/eventlog with a no-op callback, (2) the same without decoding (followRaw),
+// (3) readRange with a no-op callback (what replay reads with), (4) replayInto a fresh schema
+// from sequence 1, (5) taking a snapshot of the whole log and (6) replayInto from that snapshot,
+// each with its rate and the CPU time per event of this process, nats-server and Postgres.
+// --cpu-prof profiles the replay from sequence 1 only.
 //
 //   node -r @swc-node/register tools/bench/replay.ts [--events=20000] [--cpu-prof=<file>]
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,9 +11,9 @@ import { tmpdir, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
-import { EventLog } from '@keelson/eventlog';
+import { EventLog, takeSnapshot } from '@keelson/eventlog';
 import { freePort, startNats, startPostgres } from '@keelson/local';
-import { openProjectionDb, replayInto } from '@keelson/projection';
+import { dropSchema, openProjectionDb, replayInto } from '@keelson/projection';
 import { measureCpu } from './cpu';
 import { benchPod } from './pods';
 
@@ -55,6 +57,10 @@ async function main(): Promise<void> {
       let n = 0;
       await log.followRaw(`${log.prefix}.>`, 1, () => { if (++n >= N) ac.abort(); }, ac.signal, { batch: 4096 });
     });
+    await timed('readRange (no-op callback)', N, async () => {
+      const r = await log.readRange({ filter: `${log.prefix}.>`, fromSeq: 1, toSeq: N, onEntry: () => undefined });
+      if (r.count !== N) throw new Error(`read ${r.count} of ${N}`);
+    });
     const db = await openProjectionDb(pg.url, 'bench_replay', 2);
     const session = flags['cpu-prof'] ? new Session() : undefined;
     if (session) {
@@ -63,7 +69,7 @@ async function main(): Promise<void> {
       await session.post('Profiler.start');
     }
     try {
-      const r = await timed('replayInto', N, () => replayInto(log, db));
+      const r = await timed('replayInto (from sequence 1)', N, () => replayInto(log, db, { fromSnapshot: false }));
       if (r.events !== N) throw new Error(`replayed ${r.events} of ${N}`);
       const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM objects`);
       if (count !== N) throw new Error(`objects table has ${count} rows, expected ${N}`);
@@ -73,6 +79,15 @@ async function main(): Promise<void> {
     if (session) {
       const { profile } = await session.post('Profiler.stop');
       writeFileSync(flags['cpu-prof']!, JSON.stringify(profile));
+    }
+    await dropSchema(pg.url, 'bench_replay');
+    const snap = await timed('takeSnapshot (the whole log)', N, () => takeSnapshot(log));
+    const fromSnap = await openProjectionDb(pg.url, 'bench_replay_snap', 2);
+    try {
+      const r = await timed(`replayInto (from the snapshot at ${snap.seq}, ${snap.entries} objects)`, N, () => replayInto(log, fromSnap));
+      if (r.snapshot?.seq !== snap.seq || r.events !== N) throw new Error(`replay from the snapshot: ${JSON.stringify(r)}`);
+    } finally {
+      await fromSnap.destroy();
     }
   } finally {
     await log.close();

@@ -3,16 +3,19 @@ import { parseArgs } from 'node:util';
 import { start, startDefaults } from './start';
 import { replay } from './replay';
 import { join } from './join';
+import { snapshot } from './snapshot';
 
 // keelson <command> [flags]
 //   start   run a whole cluster here (what `npm start` runs)
 //   join    one more node agent for a running cluster (a node added later)
-//   replay  rebuild the projection from the log into a fresh schema and compare it with the live one
+//   replay    rebuild the projection from the log into a fresh schema and compare it with the live one
+//   snapshot  compact the log into a snapshot that replays start from
 
-const USAGE = `usage: keelson <start|join|replay> [flags]
+const USAGE = `usage: keelson <start|join|replay|snapshot> [flags]
   start  [--data-dir .keelson] [--api-port 6443] [--nats-port 14222] [--pg-port 15432] [--nodes 2]
   join   --node N [--data-dir .keelson] [--nats-port 14222]
-  replay [--data-dir .keelson] [--to-seq N | --to-time RFC3339] [--schema NAME] [--keep] [--nats-url URL] [--pg-url URL]`;
+  replay [--data-dir .keelson] [--to-seq N | --to-time RFC3339] [--from-start] [--schema NAME] [--keep] [--nats-url URL] [--pg-url URL]
+  snapshot [--to-seq N] [--keep-snapshots 3] [--every SECONDS] [--list] [--nats-port 14222 | --nats-url URL]`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -30,6 +33,10 @@ async function main(argv: string[]): Promise<void> {
       'to-time': { type: 'string' },
       schema: { type: 'string' },
       keep: { type: 'boolean', default: false },
+      'from-start': { type: 'boolean', default: false },
+      'keep-snapshots': { type: 'string', default: '3' },
+      every: { type: 'string' },
+      list: { type: 'boolean', default: false },
       'nats-url': { type: 'string' },
       'pg-url': { type: 'string' },
     },
@@ -54,9 +61,19 @@ async function main(argv: string[]): Promise<void> {
         toTime: values['to-time'] ? new Date(values['to-time'] as string) : undefined,
         schema: values.schema as string | undefined,
         keep: values.keep as boolean,
+        fromStart: values['from-start'] as boolean,
       });
       process.exit(code);
     }
+    // eslint-disable-next-line no-fallthrough
+    case 'snapshot':
+      return snapshot({
+        natsUrl: (values['nats-url'] as string | undefined) ?? `nats://127.0.0.1:${int('nats-port')}`,
+        toSeq: values['to-seq'] ? int('to-seq') : undefined,
+        keep: int('keep-snapshots'),
+        every: values.every ? int('every') : undefined,
+        list: values.list as boolean,
+      });
     // eslint-disable-next-line no-fallthrough
     default:
       console.error(USAGE);

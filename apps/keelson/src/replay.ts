@@ -4,7 +4,9 @@ import { compareProjections, dropSchema, LIVE_SCHEMA, openProjectionDb, readChec
 
 // `keelson replay`: rebuild the projection from the log into a fresh schema, with a progress
 // bar, optionally only up to a sequence or a time, then compare it with the live projection
-// (as of the same point) and print the differences. Exit code 0 when they agree.
+// (as of the same point) and print the differences. Exit code 0 when they agree. It starts from
+// the newest snapshot that fits (`keelson snapshot`), so the rebuilt history begins there;
+// `--from-start` replays from sequence 1 and rebuilds all of it.
 
 export interface ReplayCommand {
   natsUrl: string;
@@ -13,6 +15,7 @@ export interface ReplayCommand {
   toTime?: Date;
   schema?: string;
   keep: boolean;
+  fromStart?: boolean;
 }
 
 export async function replay(cmd: ReplayCommand): Promise<number> {
@@ -32,12 +35,14 @@ export async function replay(cmd: ReplayCommand): Promise<number> {
     const result = await replayInto(log, fresh, {
       toSeq,
       toTime: cmd.toTime,
+      fromSnapshot: !cmd.fromStart,
       onProgress: (seq, events) => bar.update(seq, { rate: Math.round(events / Math.max(0.001, (Date.now() - started) / 1000)) }),
     });
     bar.update(result.lastSeq);
     bar.stop();
     const seconds = (Date.now() - started) / 1000;
-    console.log(`replayed ${result.events} events up to sequence ${result.lastSeq} into schema ${schema} in ${seconds.toFixed(2)} s (${Math.round(result.events / Math.max(seconds, 0.001))} events/s)`);
+    const from = result.snapshot ? `the snapshot at sequence ${result.snapshot.seq} (${result.snapshot.entries} objects) and the log after it` : 'sequence 1';
+    console.log(`replayed ${result.events} events from ${from} up to sequence ${result.lastSeq} into schema ${schema} in ${seconds.toFixed(2)} s (${Math.round(result.events / Math.max(seconds, 0.001))} events/s)`);
     const asOf = result.lastSeq === liveAt ? undefined : result.lastSeq;
     const diffs = await compareProjections(live, LIVE_SCHEMA, schema, asOf);
     if (diffs.length === 0) {

@@ -4,6 +4,7 @@ import type { KubeObject } from '@keelson/apimachinery';
 import { envelopeJson, type Envelope, type LogEntry } from './envelope';
 import { JetStreamPublishError, Publisher } from './publisher';
 import { OBJECT_SUBJECT_PREFIX, STREAM, subjectFor, type ObjectKey } from './subject';
+import { readRange, type RangeReadOptions, type RangeReadResult } from './range-reader';
 
 // The log itself: append with optimistic concurrency, read the last entry of a subject,
 // and follow the stream from a sequence. JetStream gives all three directly:
@@ -175,6 +176,15 @@ export class EventLog {
       signal.removeEventListener('abort', stop);
       await messages.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * Reads a closed range of the log as raw entries, synchronously one after the other and as
+   * fast as nats-server sends them (range-reader.ts): for rebuilds and snapshots, which know
+   * where they stop. `follow` is for readers that keep going.
+   */
+  readRange(opts: RangeReadOptions): Promise<RangeReadResult> {
+    return readRange({ nc: this.nc, jsm: this.jsm, stream: this.stream }, opts);
   }
 
   async close(): Promise<void> {

@@ -4,118 +4,285 @@ import { Query, type ClientBase } from 'pg';
 // text stream, which costs about a third of the CPU of unpacking the same rows from one big
 // jsonb parameter (jsonb_to_recordset builds the whole batch as one jsonb value first).
 // node-postgres supports COPY only through a Query whose copy-in hook sends the data; this is
-// that hook, without a streaming dependency — a batch is built in memory anyway.
+// that hook, without a streaming dependency.
+//
+// Rows are written as bytes into ~256 KB chunks, each with five bytes left free in front for
+// the protocol's CopyData header: a chunk goes to the socket as it is (node-postgres would copy
+// every chunk into its own write buffer first), and JSON goes from a log message to Postgres
+// without ever becoming a string.
 
 export type CopyValue = string | number | null | undefined;
 
-/**
- * Rows in COPY's text format, written as bytes into ~256 KB chunks as they come. Bytes, so
- * that a JSON value can go from the log's message to Postgres without ever being a string.
- */
-export class CopyBatch {
-  readonly chunks: Buffer[] = [];
-  rows = 0;
-  private buf = Buffer.allocUnsafe(CHUNK);
-  private pos = 0;
+const CHUNK = 256 * 1024;
+const ROW_SLACK = 4 * 1024;
+/** 'd' + int32 length: the CopyData message header */
+const HEADER = 5;
+const TAB = 0x09;
+const NEWLINE = 0x0a;
+const BACKSLASH = 0x5c;
+const NULL_FIELD = Buffer.from('\\N');
 
-  /**
-   * One row: `values`, then optionally a last column whose value is the JSON text at
-   * json[start, end) — copied as it is but for its backslashes, which COPY would take for
-   * escapes (JSON text holds no raw tabs or line breaks).
-   */
-  add(values: readonly CopyValue[], json?: { bytes: Uint8Array; start: number; end: number }): void {
-    const text = copyFields(values) + (!json ? '\n' : values.length ? '\t' : '');
-    this.room(text.length * 3);
-    this.pos += this.buf.write(text, this.pos);
-    if (json) {
-      this.jsonBytes(json.bytes, json.start, json.end);
+/** A growable byte buffer with COPY text-format field writers. */
+export class CopyWriter {
+  protected buf: Buffer;
+  protected pos: number;
+
+  constructor(
+    size = 4096,
+    protected readonly start = 0,
+  ) {
+    this.buf = Buffer.allocUnsafe(size);
+    this.pos = start;
+  }
+
+  /** The bytes written since the start. */
+  bytes(): Buffer {
+    return this.buf.subarray(this.start, this.pos);
+  }
+
+  reset(): void {
+    this.pos = this.start;
+  }
+
+  tab(): void {
+    this.room(1);
+    this.buf[this.pos++] = TAB;
+  }
+
+  nul(): void {
+    this.raw(NULL_FIELD, 0, 2);
+  }
+
+  int(n: number): void {
+    this.ascii(String(n));
+  }
+
+  /** A text field, escaped as COPY wants (backslash, tab, line breaks). */
+  text(s: string): void {
+    if (SPECIAL.test(s)) s = s.replace(SPECIAL_ALL, (c) => ESCAPES[c]);
+    this.room(s.length * 3);
+    this.pos += this.buf.write(s, this.pos);
+  }
+
+  /** A field or NULL. */
+  value(v: CopyValue): void {
+    if (v === null || v === undefined) this.nul();
+    else if (typeof v === 'number') this.int(v);
+    else this.text(v);
+  }
+
+  /** Bytes as they are: for text known to need no escape (JSON string content without backslashes, digits). */
+  raw(b: Uint8Array, start: number, end: number): void {
+    this.room(end - start);
+    this.buf.set(start === 0 && end === b.length ? b : b.subarray(start, end), this.pos);
+    this.pos += end - start;
+  }
+
+  /** JSON text as a field: copied as it is but for its backslashes, which COPY would take for escapes (JSON holds no raw tabs or line breaks). */
+  json(b: Uint8Array, start: number, end: number): void {
+    for (let from = start; ; ) {
+      const k = b.indexOf(BACKSLASH, from);
+      if (k < 0 || k >= end) return this.raw(b, from, end);
+      this.raw(b, from, k + 1);
       this.room(1);
-      this.buf[this.pos++] = NEWLINE;
+      this.buf[this.pos++] = BACKSLASH;
+      from = k + 1;
     }
-    this.rows++;
-    // Cutting only here keeps every chunk a whole number of rows.
-    if (this.pos >= CHUNK - ROW_SLACK) this.cut();
   }
 
-  /** The chunks, the last one included. */
-  done(): Buffer[] {
-    if (this.pos) this.cut();
-    return this.chunks;
+  endRow(): void {
+    this.room(1);
+    this.buf[this.pos++] = NEWLINE;
   }
 
-  private jsonBytes(b: Uint8Array, start: number, end: number): void {
-    this.room((end - start) * 2);
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = start; i < end; i++) {
-      const c = b[i];
-      if (c === BACKSLASH) buf[pos++] = BACKSLASH;
-      buf[pos++] = c;
-    }
-    this.pos = pos;
+  protected ascii(s: string): void {
+    this.room(s.length);
+    this.pos += this.buf.write(s, this.pos, 'latin1');
   }
 
-  private room(bytes: number): void {
+  protected room(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
     const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
   }
+}
+
+/** Rows in COPY's text format, cut into chunks at row boundaries, each ready to go out as one CopyData message. */
+export class CopyBatch extends CopyWriter {
+  /** whole chunks not yet taken, as CopyData messages */
+  private frames: Buffer[] = [];
+  rows = 0;
+
+  constructor() {
+    super(CHUNK, HEADER);
+  }
+
+  /**
+   * One row: `values`, then optionally a last column whose value is the JSON text at
+   * json[start, end).
+   */
+  add(values: readonly CopyValue[], json?: { bytes: Uint8Array; start: number; end: number }): void {
+    for (let i = 0; i < values.length; i++) {
+      if (i) this.tab();
+      this.value(values[i]);
+    }
+    if (json) {
+      if (values.length) this.tab();
+      this.json(json.bytes, json.start, json.end);
+    }
+    this.endRow();
+  }
+
+  /** A whole row already in COPY text format, its newline included. */
+  addRow(row: Uint8Array): void {
+    this.raw(row, 0, row.length);
+    this.rows++;
+    this.cutIfFull();
+  }
+
+  override endRow(): void {
+    super.endRow();
+    this.rows++;
+    this.cutIfFull();
+  }
+
+  /** The whole chunks so far as CopyData messages, handed over (the batch forgets them). */
+  takeFrames(): Buffer[] {
+    const f = this.frames;
+    this.frames = [];
+    return f;
+  }
+
+  /** Every chunk as CopyData messages, the last one included. */
+  allFrames(): Buffer[] {
+    if (this.pos > HEADER) this.cut();
+    return this.takeFrames();
+  }
+
+  /** The rows' text, chunk by chunk (without the message headers). */
+  done(): Buffer[] {
+    return this.allFrames().map((f) => f.subarray(HEADER));
+  }
+
+  // Cutting only at row ends keeps every chunk a whole number of rows.
+  private cutIfFull(): void {
+    if (this.pos >= CHUNK - ROW_SLACK) this.cut();
+  }
 
   private cut(): void {
-    this.chunks.push(this.buf.subarray(0, this.pos));
+    const frame = this.buf.subarray(0, this.pos);
+    frame[0] = 0x64; // 'd'
+    frame.writeUInt32BE(this.pos - 1, 1);
+    this.frames.push(frame);
     this.buf = Buffer.allocUnsafe(CHUNK);
-    this.pos = 0;
+    this.pos = HEADER;
   }
 }
 
-const CHUNK = 256 * 1024;
-const ROW_SLACK = 4 * 1024;
-const NEWLINE = 0x0a;
-const BACKSLASH = 0x5c;
+interface CopyConnection {
+  stream: NodeJS.WritableStream & { writableLength: number };
+  endCopyFrom(): void;
+  sendCopyFail(message: string): void;
+}
 
 /**
- * Runs `COPY table (columns) FROM STDIN` (text format) with the rows of a batch. `freeze` writes
- * them frozen: only for a table created or truncated in the same transaction.
+ * A `COPY table (columns) FROM STDIN` kept open while rows are produced: write rows into
+ * `rows`, call `flush()` now and then to send the whole chunks, `end()` when done. `backlog`
+ * (bytes not yet taken by the socket) is what a producer slows down on. `freeze` writes rows
+ * frozen: only for a table created or truncated in the same transaction.
  */
-export function copyBatch(client: ClientBase, table: string, columns: readonly string[], batch: CopyBatch, opts: { freeze?: boolean } = {}): Promise<void> {
-  const chunks = batch.done();
-  return new Promise<void>((resolve, reject) => {
+export class CopyStream {
+  readonly rows = new CopyBatch();
+  private conn?: CopyConnection;
+  private queued: Buffer[] = [];
+  private ending = false;
+  private cancelled = false;
+  private failure?: Error;
+  readonly finished: Promise<void>;
+
+  constructor(client: ClientBase, table: string, columns: readonly string[], opts: { freeze?: boolean } = {}) {
     const query = new Query(`COPY ${table} (${columns.join(', ')}) FROM STDIN${opts.freeze ? ' WITH (FREEZE)' : ''}`);
     // Query's own hook answers CopyInResponse with a CopyFail; this one sends the rows instead.
     (query as unknown as { handleCopyInResponse: (c: CopyConnection) => void }).handleCopyInResponse = (c) => {
-      for (const chunk of chunks) c.sendCopyFromChunk(chunk);
-      c.endCopyFrom();
+      this.conn = c;
+      if (this.cancelled) return c.sendCopyFail('cancelled');
+      for (const f of this.queued) c.stream.write(f);
+      this.queued = [];
+      if (this.ending) c.endCopyFrom();
     };
-    query.once('end', () => resolve());
-    query.once('error', reject);
+    this.finished = new Promise<void>((resolve, reject) => {
+      query.once('end', () => resolve());
+      query.once('error', (e: Error) => {
+        this.failure = e;
+        reject(e);
+      });
+    });
+    this.finished.catch(() => undefined); // surfaced by end() and by backlog checks
     void client.query(query);
-  });
+  }
+
+  /** Bytes written but not yet taken by the socket. Throws once the COPY has failed. */
+  get backlog(): number {
+    if (this.failure) throw this.failure;
+    return this.conn ? this.conn.stream.writableLength : this.queued.reduce((n, f) => n + f.length, 0);
+  }
+
+  /** Resolves once the socket has taken what was written. */
+  drained(): Promise<void> {
+    if (!this.conn || this.conn.stream.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => this.conn!.stream.once('drain', () => resolve()));
+  }
+
+  /** Sends the whole chunks written so far. */
+  flush(): void {
+    this.send(this.rows.takeFrames());
+  }
+
+  /** Sends chunks of another batch (whole rows, as CopyData messages). */
+  sendFrames(frames: readonly Buffer[]): void {
+    this.send(frames);
+  }
+
+  /** Sends the rest and ends the COPY; resolves when Postgres has taken every row. */
+  end(): Promise<void> {
+    this.send(this.rows.allFrames());
+    this.ending = true;
+    this.conn?.endCopyFrom();
+    return this.finished;
+  }
+
+  /** Abandons the COPY (Postgres discards its rows); resolves once the connection is free again. */
+  cancel(): Promise<void> {
+    if (!this.ending && !this.cancelled) {
+      this.cancelled = true;
+      this.conn?.sendCopyFail('cancelled');
+    }
+    return this.finished.catch(() => undefined);
+  }
+
+  private send(frames: readonly Buffer[]): void {
+    if (this.conn) for (const f of frames) this.conn.stream.write(f);
+    else this.queued.push(...frames);
+  }
 }
 
-interface CopyConnection {
-  sendCopyFromChunk(chunk: Buffer): void;
-  endCopyFrom(): void;
+/** Runs one COPY with the rows of a batch. */
+export function copyBatch(client: ClientBase, table: string, columns: readonly string[], batch: CopyBatch, opts: { freeze?: boolean } = {}): Promise<void> {
+  const copy = new CopyStream(client, table, columns, opts);
+  copy.sendFrames(batch.allFrames());
+  return copy.end();
 }
 
 /** One row of COPY's text format: tab-separated, \N for null, backslash escapes. */
 export function copyLine(values: readonly CopyValue[]): string {
-  return `${copyFields(values)}\n`;
-}
-
-function copyFields(values: readonly CopyValue[]): string {
-  let line = '';
-  for (let i = 0; i < values.length; i++) line += (i ? '\t' : '') + copyField(values[i]);
-  return line;
+  return `${values.map((v) => (v === null || v === undefined ? '\\N' : escapeText(String(v)))).join('\t')}\n`;
 }
 
 const SPECIAL = /[\\\n\r\t]/;
 const SPECIAL_ALL = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
-function copyField(v: CopyValue): string {
-  if (v === null || v === undefined) return '\\N';
-  const s = String(v);
-  // JSON text only ever holds backslashes (escapes inside strings), never raw line breaks or tabs.
+function escapeText(s: string): string {
   return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s;
 }

@@ -1,85 +1,76 @@
-import type { ClientBase } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
-import type { EventLog, RawEntry } from '@keelson/eventlog';
-import { copyObjects, HistoryBatch, type ObjectColumns } from './bulk-load';
-import { KeySet, pick, stringAt } from './json-scan';
+import { KeySet, listSnapshots, pick, readSnapshot, stringAt, type EventLog, type RawEntry, type SnapshotInfo } from '@keelson/eventlog';
+import { RebuildLoad } from './rebuild-load';
 
 // Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
 // time, which is how the cluster is rebuilt "as of" a past moment. Unlike the live projector,
 // which must commit objects and checkpoint with every batch, a replay into a fresh schema is
-// all or nothing: history streams in large batches loaded with COPY, one load in flight while
-// the next batch is read, and the current objects — folded in memory — are copied once at the end.
+// all or nothing: the log is read as fast as nats-server sends it (EventLog.readRange) and the
+// rows stream into Postgres through COPY as they come (rebuild-load.ts).
+// A replay starts from the newest snapshot at or before where it stops (eventlog's snapshot.ts:
+// the log compacted at a sequence S), then reads the log after S. Its history then holds, for
+// every object alive at S, the entry that made it what it was at S, and every entry after S:
+// reads as of any sequence from S on are exact; earlier ones are gone, as in Kubernetes after a
+// compaction. The checkpoint row `compacted` records S. `fromSnapshot: false` replays from
+// sequence 1 and rebuilds the whole history.
 // The comparison then says, object by object, where the live projection and the rebuilt one differ.
 
 export interface ReplayOptions {
   toSeq?: number;
   toTime?: Date;
-  batchSize?: number;
+  /** start from the newest snapshot that fits (default), or from sequence 1 */
+  fromSnapshot?: boolean;
   onProgress?: (seq: number, events: number) => void;
 }
 
 export interface ReplayResult {
+  /** entries replayed, the snapshot's included */
   events: number;
   lastSeq: number;
+  /** the snapshot it started from */
+  snapshot?: SnapshotInfo;
 }
+
+/** The checkpoint row naming the sequence a rebuilt projection's history starts at (absent: sequence 1). */
+export const COMPACTED_CHECKPOINT = 'compacted';
 
 export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const { first, last } = await log.bounds();
   const target = Math.min(opts.toSeq ?? last, last);
   if (last < first || target < first) return { events: 0, lastSeq: 0 };
-  const batchSize = opts.batchSize ?? 4000;
-  const runner = db.createQueryRunner() as PostgresQueryRunner;
-  const client = (await runner.connect()) as ClientBase;
-  await assertEmpty(runner);
-  // A fresh schema holds nothing worth an fsync per batch: a replay that dies is simply run again.
-  await runner.query(`SET synchronous_commit = off`);
-  // One transaction for the whole replay: the tables, truncated in it, take COPY … FREEZE (rows
-  // written frozen, so no vacuum pass or hint-bit writes follow the load), and a replay that
-  // fails leaves the schema as it found it, indexes included.
-  await runner.startTransaction();
-  await runner.query(`TRUNCATE history, objects`);
-  const indexes = await dropSecondaryIndexes(runner);
-  const folded = new Map<string, ObjectColumns | null>();
-  const ac = new AbortController();
-  let batch = new HistoryBatch();
-  let inFlight: Promise<void> = Promise.resolve();
-  let events = 0;
-  let lastSeq = 0;
-  const flush = async () => {
-    const b = batch;
-    batch = new HistoryBatch();
-    await inFlight; // at most one load in flight: reading the log overlaps writing history
-    inFlight = b.copy(client, { freeze: true }).then(() => {
-      events += b.size;
-      opts.onProgress?.(b.lastSeq, events);
-    });
-  };
+  const snapshot = opts.fromSnapshot === false ? undefined : await newestSnapshot(log, target, opts.toTime);
+  const load = await RebuildLoad.open(db);
   try {
-    await log.followRaw(`${log.prefix}.>`, first, async (e) => {
-      if ((opts.toTime && entryTime(e) > opts.toTime) || e.seq > target) {
-        ac.abort();
-        return;
-      }
-      // In sequence order every entry is newer than the folded row, so each folds from null (as in foldBatch).
-      folded.set(e.subject, batch.add(e));
-      lastSeq = e.seq;
-      if (batch.size >= batchSize) await flush();
-      if (e.seq >= target) ac.abort();
-    }, ac.signal, { batch: READ_AHEAD });
-    if (batch.size) await flush();
-    await inFlight;
-    const rows = [...folded.values()].filter((r): r is ObjectColumns => r !== null);
-    await copyObjects(client, rows);
-    for (const ddl of indexes) await runner.query(ddl);
-    await runner.query(`INSERT INTO checkpoints (name, seq) VALUES ('projector', $1) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [lastSeq]);
-    await runner.commitTransaction();
-    return { events, lastSeq };
-  } finally {
-    await inFlight.catch(() => undefined);
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-    await runner.release();
+    let events = 0;
+    const add = (e: RawEntry) => {
+      load.add(e);
+      if (opts.onProgress && ++events % PROGRESS_EVERY === 0) opts.onProgress(e.seq, events);
+    };
+    const ready = () => load.ready();
+    if (snapshot) await readSnapshot(log, snapshot, add, ready);
+    const read = await log.readRange({
+      filter: `${log.prefix}.>`,
+      fromSeq: snapshot ? snapshot.seq + 1 : first,
+      toSeq: target,
+      onEntry: (e) => (opts.toTime && entryTime(e) > opts.toTime ? false : add(e)),
+      ready,
+    });
+    const lastSeq = read.lastSeq || (snapshot?.seq ?? 0);
+    await load.finish(snapshot ? { projector: lastSeq, [COMPACTED_CHECKPOINT]: snapshot.seq } : { projector: lastSeq });
+    const total = read.count + (snapshot?.entries ?? 0);
+    opts.onProgress?.(lastSeq, total);
+    return { events: total, lastSeq, ...(snapshot ? { snapshot } : {}) };
+  } catch (e) {
+    await load.abort();
+    throw e;
   }
+}
+
+const PROGRESS_EVERY = 4096;
+
+/** The newest snapshot at or before the sequence (and the time) a replay stops at. */
+async function newestSnapshot(log: EventLog, toSeq: number, toTime?: Date): Promise<SnapshotInfo | undefined> {
+  return (await listSnapshots(log)).find((s) => s.seq <= toSeq && (!toTime || new Date(s.time) <= toTime));
 }
 
 /** The envelope's time: a second look at the envelope, only for a replay bounded by time. */
@@ -88,30 +79,6 @@ function entryTime(e: RawEntry): Date {
 }
 
 const TIME = new KeySet(['time']);
-
-/** Messages per pull: a rebuild reads far ahead, the log is all there already. */
-const READ_AHEAD = 4096;
-
-/**
- * Drops the fresh schema's secondary indexes (primary keys stay) and returns their DDL: built
- * once over the loaded tables, an index costs one sort instead of an insertion per row — GIN
- * indexes over labels and owner uids most of all.
- */
-async function dropSecondaryIndexes(runner: PostgresQueryRunner): Promise<string[]> {
-  const rows: { name: string; ddl: string }[] = await runner.query(
-    `SELECT quote_ident(i.indexname) AS name, i.indexdef AS ddl FROM pg_indexes i
-     WHERE i.schemaname = current_schema() AND i.tablename IN ('history', 'objects')
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`,
-  );
-  for (const r of rows) await runner.query(`DROP INDEX ${r.name}`);
-  return rows.map((r) => r.ddl);
-}
-
-/** COPY cannot skip what is already there: a replay goes into an empty schema only. */
-async function assertEmpty(runner: PostgresQueryRunner): Promise<void> {
-  const [{ used }]: { used: boolean }[] = await runner.query(`SELECT EXISTS (SELECT 1 FROM history) OR EXISTS (SELECT 1 FROM objects) AS used`);
-  if (used) throw new Error('replay needs an empty schema; this one already holds a projection');
-}
 
 export interface Difference {
   resource: string;

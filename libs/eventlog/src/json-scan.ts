@@ -86,6 +86,33 @@ export function pick(b: Uint8Array, at: Span | undefined, keys: KeySet): (Span |
   }
 }
 
+/** The spans of the elements of the array spanning `at` (none when it is not an array). */
+export function elements(b: Uint8Array, at: Span | undefined): Span[] {
+  const out: Span[] = [];
+  if (!at) return out;
+  let i = skipSpace(b, at[0]);
+  if (b[i] !== LBRACKET) return out;
+  i = skipSpace(b, i + 1);
+  while (b[i] !== RBRACKET) {
+    const end = skipValue(b, i);
+    out.push([i, end]);
+    i = skipSpace(b, end);
+    if (b[i] === COMMA) i = skipSpace(b, i + 1);
+    else if (b[i] !== RBRACKET) throw new SyntaxError(`expected ',' or ']' at ${i}`);
+  }
+  return out;
+}
+
+/** Whether the value at `span` is a JSON string. */
+export function isString(b: Uint8Array, span: Span | undefined): boolean {
+  return span !== undefined && b[span[0]] === QUOTE;
+}
+
+/** Whether the value at `span` is an object with no members. */
+export function isEmptyObject(b: Uint8Array, span: Span): boolean {
+  return b[span[0]] === LBRACE && b[skipSpace(b, span[0] + 1)] === RBRACE;
+}
+
 /** Member names to pick, as bytes. */
 export class KeySet {
   readonly bytes: Uint8Array[];

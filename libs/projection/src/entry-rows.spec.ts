@@ -1,10 +1,11 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import type { Envelope, LogEntry } from '@keelson/eventlog';
-import { HistoryBatch, textArray } from './bulk-load';
+import { CopyWriter } from './copy';
+import { textArray, writeEntryRows } from './entry-rows';
 import { toRow } from './evolve';
 import { historyRecord } from './writer';
 
-// The replay reads envelopes as bytes; what it picks out must be what the live projector
+// The replay reads envelopes as bytes; what it writes must be what the live projector
 // computes from the parsed entry (evolve.ts's toRow, writer.ts's historyRecord).
 
 function entry(seq: number, subject: string, envelope: Envelope, json = JSON.stringify(envelope)): { parsed: LogEntry; raw: { seq: number; subject: string; data: Uint8Array } } {
@@ -33,34 +34,50 @@ const cases: [string, string, Envelope][] = [
   ['a cluster-scoped object with null labels and an empty node name', 'keelson.obj.nodes._.node-1', { type: 'StatusUpdated', object: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node-1', labels: null as never }, spec: { nodeName: '' } }, actor: 'node:node-1', time: '2026-11-26T10:00:03.000Z' }],
 ];
 
-describe('HistoryBatch (replay rows from envelope bytes)', () => {
-  it.each(cases)('picks the columns the live projector computes: %s', (_what, subject, envelope) => {
+function rows(raw: { seq: number; subject: string; data: Uint8Array }): { history: (string | null)[]; object: (string | null)[] | null } {
+  const history = new CopyWriter();
+  const object = new CopyWriter();
+  const live = writeEntryRows(raw, history, object);
+  const fields = (w: CopyWriter) => {
+    const line = w.bytes().toString();
+    expect(line.endsWith('\n')).toBe(true);
+    return line.slice(0, -1).split('\t').map(uncopy);
+  };
+  return { history: fields(history), object: live ? fields(object) : null };
+}
+
+describe('writeEntryRows (replay rows from envelope bytes)', () => {
+  it.each(cases)('writes the objects row toRow computes, object with its resourceVersion: %s', (_what, subject, envelope) => {
     const { parsed, raw } = entry(7, subject, envelope);
-    const batch = new HistoryBatch();
-    const { labels, ownerUids, ...columns } = batch.add(raw)!;
-    const { object: _object, labels: liveLabels, ownerUids: liveOwners, ...live } = toRow(parsed);
-    expect(columns).toEqual(live);
-    expect(JSON.parse(labels)).toEqual(liveLabels);
-    expect(ownerUids).toEqual(liveOwners);
-    expect(batch.lastSeq).toBe(7);
+    const row = toRow(parsed);
+    const [resource, namespace, name, uid, rv, labels, owners, nodeName, phase, object] = rows(raw).object!;
+    expect({ resource, namespace, name, uid, rv: Number(rv), nodeName, phase }).toEqual({ resource: row.resource, namespace: row.namespace, name: row.name, uid: row.uid, rv: row.rv, nodeName: row.nodeName, phase: row.phase });
+    expect(JSON.parse(labels!)).toEqual(row.labels);
+    expect(owners).toBe(textArray(row.ownerUids));
+    expect(JSON.parse(object!)).toEqual(row.object);
   });
 
   it.each(cases)('writes the history row historyRecord writes, object JSON included: %s', (_what, subject, envelope) => {
     const { parsed, raw } = entry(7, subject, envelope, JSON.stringify(envelope, null, 1)); // whitespace too
-    const batch = new HistoryBatch();
-    batch.add(raw);
-    const line = Buffer.concat((batch as unknown as { batch: { done(): Buffer[] } }).batch.done()).toString();
-    const fields = line.replace(/\n$/, '').split('\t').map(uncopy);
+    const fields = rows(raw).history;
     const h = historyRecord(parsed);
     expect(fields.slice(0, 9)).toEqual([h.seq, h.resource, h.namespace, h.name, h.type, h.actor, h.cause, h.correlation, h.time].map((v) => (v === null ? null : String(v))));
     expect(JSON.parse(fields[9]!)).toEqual(h.object);
   });
 
-  it('returns null for a tombstone, whose object still goes to history', () => {
+  it('puts its own resourceVersion last in metadata, after an older one and into an empty metadata', () => {
+    const stale = entry(9, 'keelson.obj.pods.prod.web-1', { type: 'Updated', object: pod({ metadata: { resourceVersion: '3' } }), actor: 'user:admin', time: '2026-11-26T10:00:04.000Z' }, JSON.stringify({ type: 'Updated', object: { kind: 'Pod', metadata: { name: 'web-1', resourceVersion: '3' } }, actor: 'a', time: 't' }));
+    const object = rows(stale.raw).object![9]!;
+    expect(object).toBe('{"kind":"Pod","metadata":{"name":"web-1","resourceVersion":"3","resourceVersion":"9"}}'); // jsonb keeps the last
+    const empty = entry(10, 'keelson.obj.namespaces._.x', { type: 'Created', object: { metadata: {} } as KubeObject, actor: 'a', time: 't' }, '{"type":"Created","object":{"metadata":{ }},"actor":"a","time":"t"}');
+    expect(JSON.parse(rows(empty.raw).object![9]!)).toEqual({ metadata: { resourceVersion: '10' } });
+  });
+
+  it('writes no objects row for a tombstone, whose object still goes to history', () => {
     const { raw } = entry(9, 'keelson.obj.pods.prod.web-1', { type: 'Deleted', object: pod(), actor: 'user:admin', time: '2026-11-26T10:00:04.000Z' });
-    const batch = new HistoryBatch();
-    expect(batch.add(raw)).toBeNull();
-    expect(batch.size).toBe(1);
+    const { history, object } = rows(raw);
+    expect(object).toBeNull();
+    expect(history[4]).toBe('Deleted');
   });
 
   it('quotes text[] elements', () => {

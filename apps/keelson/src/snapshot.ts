@@ -1,0 +1,48 @@
+import { EventLog, listSnapshots, takeSnapshot, type SnapshotInfo } from '@keelson/eventlog';
+
+// `keelson snapshot`: compact the log into a snapshot that replays start from (libs/eventlog
+// snapshot.ts), once, or every `--every` seconds until interrupted; `--list` shows what is kept.
+
+export interface SnapshotCommand {
+  natsUrl: string;
+  toSeq?: number;
+  keep: number;
+  /** seconds between snapshots; once when unset */
+  every?: number;
+  list: boolean;
+}
+
+export async function snapshot(cmd: SnapshotCommand): Promise<void> {
+  const log = await EventLog.connect({ servers: cmd.natsUrl, name: 'keelson-snapshot' });
+  try {
+    if (cmd.list) {
+      const all = await listSnapshots(log);
+      if (all.length === 0) console.log('no snapshots');
+      for (const s of all) console.log(describe(s));
+      return;
+    }
+    await takeOne(log, cmd);
+    if (!cmd.every) return;
+    const stop = new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+    });
+    for (;;) {
+      const tick = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), cmd.every! * 1000));
+      if ((await Promise.race([tick, stop])) !== 'tick') return;
+      await takeOne(log, { ...cmd, toSeq: undefined });
+    }
+  } finally {
+    await log.close();
+  }
+}
+
+async function takeOne(log: EventLog, cmd: SnapshotCommand): Promise<void> {
+  const started = Date.now();
+  const s = await takeSnapshot(log, { toSeq: cmd.toSeq, keep: cmd.keep });
+  console.log(`${describe(s)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
+}
+
+function describe(s: SnapshotInfo): string {
+  return `snapshot at sequence ${s.seq} (${s.time}): ${s.entries} objects, ${(s.bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
