@@ -1,28 +1,71 @@
 import type { ClientBase } from 'pg';
-import type { LogEntry } from '@keelson/eventlog';
+import { jsonAt, KeySet, numberAt, parseSubject, pick, stringAt, type RawEntry } from '@keelson/eventlog';
 import { CopyBatch, copyBatch } from './copy';
 import { HISTORY_COLUMNS } from './entry-rows';
-import { historyRecord } from './writer';
 
 export { textArray } from './entry-rows';
 
-/** The live projector's history rows on their way to COPY: entries it has already decoded (it needs the objects anyway). */
+// The live projector's history rows on their way to COPY, taken from the envelopes' bytes as
+// the log holds them: json-scan finds the few fields the columns need and the object's JSON
+// goes to COPY as it is (the same columns as writer.ts's historyRecord and evolve.ts's toRow).
+
+/** The objects table's columns of an object's newest version, but its object (which history holds). */
+export interface ObjectColumns {
+  resource: string;
+  namespace: string;
+  name: string;
+  uid: string;
+  rv: number;
+  /** JSON text */
+  labels: string;
+  ownerUids: string[];
+  nodeName: string | null;
+  phase: string | null;
+}
+
+const ENVELOPE = new KeySet(['type', 'object', 'actor', 'cause', 'correlation', 'time']);
+const OBJECT = new KeySet(['metadata', 'spec', 'status']);
+const METADATA = new KeySet(['uid', 'labels', 'ownerReferences']);
+const SPEC = new KeySet(['nodeName']);
+const STATUS = new KeySet(['phase']);
+
 export class HistoryBatch {
   private batch = new CopyBatch();
-  lastSeq = 0;
 
   get size(): number {
     return this.batch.rows;
   }
 
-  addEntry(e: LogEntry): void {
-    const h = historyRecord(e);
-    this.batch.add([h.seq, h.resource, h.namespace, h.name, h.type, h.actor, h.cause, h.correlation, h.time, JSON.stringify(h.object)]);
-    this.lastSeq = e.seq;
+  /** Adds the entry's history row; returns its object's columns, or null for a tombstone. */
+  add(e: RawEntry): ObjectColumns | null {
+    const b = e.data;
+    const [typeAt, object, actor, cause, correlation, time] = pick(b, [0, b.length], ENVELOPE);
+    if (!object) throw new Error(`entry ${e.seq} has no object`);
+    const { resourceToken, namespace = '', name } = parseSubject(e.subject);
+    const type = stringAt(b, typeAt);
+    this.batch.add(
+      [e.seq, resourceToken, namespace, name, type, stringAt(b, actor), numberAt(b, cause), stringAt(b, correlation), stringAt(b, time)],
+      { bytes: b, start: object[0], end: object[1] },
+    );
+    if (type === 'Deleted') return null;
+    const [metadata, spec, status] = pick(b, object, OBJECT);
+    const [uid, labels, owners] = pick(b, metadata, METADATA);
+    const [nodeName] = pick(b, spec, SPEC);
+    const [phase] = pick(b, status, STATUS);
+    return {
+      resource: resourceToken,
+      namespace,
+      name,
+      uid: stringAt(b, uid) ?? '',
+      rv: e.seq,
+      labels: jsonAt(b, labels, '{}'),
+      ownerUids: ((JSON.parse(jsonAt(b, owners, '[]')) ?? []) as { uid: string }[]).map((o) => o.uid),
+      nodeName: stringAt(b, nodeName) || null,
+      phase: stringAt(b, phase) ?? null,
+    };
   }
 
-  /** `freeze` (COPY … FREEZE) only where the table was truncated in the same transaction. */
-  copy(client: ClientBase, opts: { freeze?: boolean } = {}): Promise<void> {
-    return copyBatch(client, 'history', HISTORY_COLUMNS, this.batch, opts);
+  copy(client: ClientBase): Promise<void> {
+    return copyBatch(client, 'history', HISTORY_COLUMNS, this.batch);
   }
 }
