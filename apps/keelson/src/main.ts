@@ -12,7 +12,7 @@ import { snapshot } from './snapshot';
 //   snapshot  compact the log into a snapshot that replays start from
 
 const USAGE = `usage: keelson <start|join|replay|snapshot> [flags]
-  start  [--data-dir .keelson] [--api-port 6443] [--nats-port 14222] [--pg-port 15432] [--nodes 2]
+  start  [--data-dir .keelson] [--api-port 6443] [--nats-port 14222] [--pg-port 15432] [--nodes 2] [--snapshot-every 600]
   join   --node N [--data-dir .keelson] [--nats-port 14222]
   replay [--data-dir .keelson] [--to-seq N | --to-time RFC3339] [--from-start] [--schema NAME] [--keep] [--nats-url URL] [--pg-url URL]
   snapshot [--to-seq N] [--keep-snapshots 3] [--every SECONDS] [--list] [--nats-port 14222 | --nats-url URL]`;
@@ -28,6 +28,7 @@ async function main(argv: string[]): Promise<void> {
       'nats-port': { type: 'string', default: String(d.natsPort) },
       'pg-port': { type: 'string', default: String(d.pgPort) },
       nodes: { type: 'string', default: String(d.nodes) },
+      'snapshot-every': { type: 'string', default: String(d.snapshotEvery) },
       node: { type: 'string' },
       'to-seq': { type: 'string' },
       'to-time': { type: 'string' },
@@ -49,7 +50,7 @@ async function main(argv: string[]): Promise<void> {
   };
   switch (command) {
     case 'start':
-      return start({ dataDir: values['data-dir'] as string, apiPort: int('api-port'), natsPort: int('nats-port'), pgPort: int('pg-port'), nodes: int('nodes') });
+      return start({ dataDir: values['data-dir'] as string, apiPort: int('api-port'), natsPort: int('nats-port'), pgPort: int('pg-port'), nodes: int('nodes'), snapshotEvery: int('snapshot-every') });
     case 'join':
       if (values.node === undefined) throw new Error('join needs --node N (1–253, not a node already running)');
       return join({ dataDir: values['data-dir'] as string, natsPort: int('nats-port'), node: int('node') });

@@ -23,24 +23,36 @@ export async function snapshot(cmd: SnapshotCommand): Promise<void> {
     }
     await takeOne(log, cmd);
     if (!cmd.every) return;
-    const stop = new Promise<void>((resolve) => {
+    const stopTaking = snapshotEvery(log, cmd.every, cmd.keep);
+    await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);
     });
-    for (;;) {
-      const tick = new Promise<'tick'>((resolve) => setTimeout(() => resolve('tick'), cmd.every! * 1000));
-      if ((await Promise.race([tick, stop])) !== 'tick') return;
-      await takeOne(log, { ...cmd, toSeq: undefined });
-    }
+    await stopTaking();
   } finally {
     await log.close();
   }
 }
 
-async function takeOne(log: EventLog, cmd: SnapshotCommand): Promise<void> {
+/**
+ * Takes a snapshot of the log every `seconds` (none when the log has not moved) until the
+ * returned function is called; a failed one is reported and the next one tried.
+ */
+export function snapshotEvery(log: EventLog, seconds: number, keep: number, report: (line: string) => void = console.log): () => Promise<void> {
+  let taking: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    taking = taking.then(() => takeOne(log, { keep }, report)).catch((e) => report(`snapshot failed: ${(e as Error).message}`));
+  }, seconds * 1000);
+  return async () => {
+    clearInterval(timer);
+    await taking;
+  };
+}
+
+async function takeOne(log: EventLog, cmd: { toSeq?: number; keep: number }, report: (line: string) => void = console.log): Promise<void> {
   const started = Date.now();
   const s = await takeSnapshot(log, { toSeq: cmd.toSeq, keep: cmd.keep });
-  console.log(`${describe(s)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
+  report(`${describe(s)} (${((Date.now() - started) / 1000).toFixed(2)} s)`);
 }
 
 function describe(s: SnapshotInfo): string {

@@ -8,6 +8,8 @@ import { DEFAULT_PORTS, startNats, startPostgres, writeKubeconfig } from '@keels
 import Docker from 'dockerode';
 import { spawnNodeAgents } from '@keelson/node-agent';
 import { ensureDocker, ensureImages } from '@keelson/runtime';
+import { EventLog } from '@keelson/eventlog';
+import { snapshotEvery } from './snapshot';
 
 // `npm start`: the whole cluster on this machine, k3s-style — the substrates as child
 // processes with their data under .keelson/, then the control plane, in readiness order
@@ -19,10 +21,12 @@ export interface StartOptions {
   natsPort: number;
   pgPort: number;
   nodes: number;
+  /** seconds between snapshots of the log (replays start from the newest); 0: none */
+  snapshotEvery: number;
 }
 
 export function startDefaults(): StartOptions {
-  return { dataDir: '.keelson', apiPort: 6443, natsPort: DEFAULT_PORTS.nats, pgPort: DEFAULT_PORTS.postgres, nodes: 2 };
+  return { dataDir: '.keelson', apiPort: 6443, natsPort: DEFAULT_PORTS.nats, pgPort: DEFAULT_PORTS.postgres, nodes: 2, snapshotEvery: 600 };
 }
 
 export async function start(opts: StartOptions): Promise<void> {
@@ -53,6 +57,12 @@ export async function start(opts: StartOptions): Promise<void> {
     const kubeconfig = `${dataDir}/kubeconfig`;
     writeKubeconfig(kubeconfig, api.url);
     console.log(`keelson: apiserver at ${api.url}`);
+    if (opts.snapshotEvery > 0) {
+      // As the apiserver asks etcd to compact every 5 minutes; here nothing is lost, replays only start later.
+      const log = await EventLog.connect({ servers: nats.url, name: 'keelson-snapshots' });
+      const stopSnapshots = snapshotEvery(log, opts.snapshotEvery, 3, (l) => console.log(`keelson: ${l}`));
+      stops.push(() => stopSnapshots().then(() => log.close()));
+    }
     const scheduler = await startScheduler(schedulerAppConfig({ natsUrl: nats.url }));
     stops.push(() => scheduler.close());
     console.log('keelson: scheduler started (lease kube-scheduler; KEELSON_SCHEDULER_CONFIG names a KubeSchedulerConfiguration file)');

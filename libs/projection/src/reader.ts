@@ -7,6 +7,19 @@ import { withResourceVersion } from './evolve';
 // `asOf` reads the history table instead: the state of the world at any past sequence,
 // which Kubernetes (whose etcd compacts) cannot answer.
 
+/** The checkpoint row naming the sequence a rebuilt projection's history starts at (absent: sequence 1). */
+export const COMPACTED_CHECKPOINT = 'compacted';
+
+/** An as-of read before the sequence the history starts at (a projection rebuilt from a snapshot). */
+export class CompactedError extends Error {
+  constructor(
+    readonly asOf: number,
+    readonly compacted: number,
+  ) {
+    super(`history before sequence ${compacted} was compacted into a snapshot`);
+  }
+}
+
 export interface ListQuery {
   resource: string;
   namespace?: string;
@@ -47,6 +60,7 @@ export class ObjectReader {
     return this.db.transaction('REPEATABLE READ', async (tx) => {
       const cp: { seq: string }[] = await tx.query(`SELECT seq FROM checkpoints WHERE name = $1`, [this.checkpointName]);
       const position = cp.length ? Number(cp[0].seq) : 0;
+      if (q.asOf !== undefined) await this.refuseCompacted(tx, q.asOf);
       const params: unknown[] = [q.resource];
       const conds = ['resource = $1', ...(q.where?.(params) ?? [])];
       if (q.namespace !== undefined) {
@@ -79,6 +93,12 @@ export class ObjectReader {
       }
       return result;
     });
+  }
+
+  private async refuseCompacted(tx: { query(sql: string, params: unknown[]): Promise<{ seq: string }[]> }, asOf: number): Promise<void> {
+    const rows = await tx.query(`SELECT seq FROM checkpoints WHERE name = $1`, [COMPACTED_CHECKPOINT]);
+    const compacted = rows.length ? Number(rows[0].seq) : 0;
+    if (asOf < compacted) throw new CompactedError(asOf, compacted);
   }
 
   /** A derived table shaped like `objects`, holding each object's last state at or before `seq`. */

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { KeySet, listSnapshots, pick, readSnapshot, stringAt, type EventLog, type RawEntry, type SnapshotInfo } from '@keelson/eventlog';
 import { RebuildLoad } from './rebuild-load';
+import { COMPACTED_CHECKPOINT } from './reader';
 
 // Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
 // time, which is how the cluster is rebuilt "as of" a past moment. Unlike the live projector,
@@ -31,8 +32,6 @@ export interface ReplayResult {
   snapshot?: SnapshotInfo;
 }
 
-/** The checkpoint row naming the sequence a rebuilt projection's history starts at (absent: sequence 1). */
-export const COMPACTED_CHECKPOINT = 'compacted';
 
 export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const { first, last } = await log.bounds();

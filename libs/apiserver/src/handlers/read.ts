@@ -3,6 +3,7 @@ import { matches } from '@keelson/apimachinery';
 import { fromStorage } from '../conversion';
 import type { ResourceRequest } from '../request-info';
 import type { ObjectStore } from '../store';
+import { CompactedError } from '@keelson/projection';
 
 // GET and LIST. resourceVersion semantics as Kubernetes documents them:
 //   unset          → the most recent state (linearizable: wait for the projection to reach the log's end)
@@ -69,21 +70,25 @@ export async function list(store: ObjectStore, req: ResourceRequest, query: URLS
     throw Errors.badRequest('resourceVersionMatch "Exact" is forbidden for resourceVersion "0" or unset');
   }
   let residual: FieldRequirement[] = [];
-  const result = await store.list(
-    req.resource,
-    {
-      namespace: req.namespace,
-      limit,
-      asOf,
-      where: (params) => {
-        const fieldSql = fieldRequirementsToSql(sel.fields, params);
-        residual = fieldSql.residual;
-        return [labelRequirementsToSql(sel.labels, 'labels', params), fieldSql.where];
+  const result = await store
+    .list(
+      req.resource,
+      {
+        namespace: req.namespace,
+        limit,
+        asOf,
+        where: (params) => {
+          const fieldSql = fieldRequirementsToSql(sel.fields, params);
+          residual = fieldSql.residual;
+          return [labelRequirementsToSql(sel.labels, 'labels', params), fieldSql.where];
+        },
+        after: token ? { namespace: token.ns, name: token.name } : undefined,
       },
-      after: token ? { namespace: token.ns, name: token.name } : undefined,
-    },
-    consistent,
-  );
+      consistent,
+    )
+    .catch((e: unknown) => {
+      throw e instanceof CompactedError ? compactedListError(e, token !== undefined) : e;
+    });
   const items = residual.length ? result.items.filter((o) => fieldsMatch(residual, (f) => fieldValue(req.resource.plural, o, f))) : result.items;
   const out: ListOutput = { items: items.map((o) => present(req, o)), resourceVersion: String(result.rv) };
   if (result.next) {
@@ -122,4 +127,11 @@ function decodeContinue(s: string): ContinueToken {
   } catch {
     throw Errors.badRequest('continue key is not valid: illegal base64 data at input byte 0');
   }
+}
+
+/** 410 Gone, in the apiserver's words, for a version older than the rebuilt history reaches. */
+function compactedListError(e: CompactedError, continuing: boolean) {
+  return continuing
+    ? Errors.gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.')
+    : Errors.gone(`too old resource version: ${e.asOf} (${e.compacted})`);
 }
