@@ -106,7 +106,7 @@ async function main(): Promise<void> {
   await nodeExec(a.pod.ns, 'ip', ['link', 'set', DIRECT.a, 'up']);
   await nodeExec(b.pod.ns, 'ip', ['link', 'set', DIRECT.b, 'up']);
 
-  const sinks = new Map([a, b].map((node) => [node, server(node.pod.ns, SINK_PORT, 'sink')]));
+  const sinks = new Map(await Promise.all([a, b].map(async (node) => [node, await server(node.pod.ns, SINK_PORT, 'sink')] as const)));
   await server(b.pod.ns, ECHO_PORT, 'echo');
 
   /** Routes the pods' traffic for `mode`: flannel.1 (what reconcilePeers keeps) or the underlay. */
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   async function stream(mode: Mode, from: LabNode, to: LabNode): Promise<{ gbits: number; cpuPerGB: number }> {
     const soft0 = ksoftirqdSeconds();
     const sender = JSON.parse(await client(from.pod.ns, SENDER, [addressOf(mode, to), SINK_PORT, SECONDS])) as { cpu: number };
-    const sink = JSON.parse(await (await sinks.get(to)!)()) as { bytes: number; seconds: number; cpu: number };
+    const sink = JSON.parse(await sinks.get(to)!()) as { bytes: number; seconds: number; cpu: number };
     const soft = ksoftirqdSeconds() - soft0;
     return { gbits: (sink.bytes * 8) / sink.seconds / 1e9, cpuPerGB: (sender.cpu + sink.cpu + soft) / (sink.bytes / 1e9) };
   }
