@@ -5,7 +5,6 @@
 // For the CNI config this means the bridge plugin's own ipMasq must be false (`new Cni({ ...,
 // ipMasq: false })`): with it on, the plugin masquerades everything leaving the node's /24 —
 // traffic to other nodes' pods included — before these rules are reached.
-import { execFile } from 'node:child_process';
 import { CLUSTER_CIDR } from './cidr';
 import { nodeExec } from './vxlan';
 
@@ -21,21 +20,38 @@ export function masqueradeRules(clusterCIDR = CLUSTER_CIDR): string[][] {
   ];
 }
 
+const quote = (a: string) => (/\s/.test(a) ? `"${a}"` : a);
+/** A rule as `iptables-save` prints it (and `iptables-restore` reads it). */
+const saveLine = (chain: string, rule: readonly string[]) => `-A ${chain} ${rule.map(quote).join(' ')}`;
+
 /**
  * The `iptables-restore --noflush` input that sets the chain in one transaction. Declaring the
  * chain (`:FLANNEL-POSTRTG - [0:0]`) empties it first, so rules edited by hand are put back and
  * nothing else in the nat table is touched.
  */
 export function masqueradeRestoreInput(clusterCIDR = CLUSTER_CIDR): string {
-  const quote = (a: string) => (/\s/.test(a) ? `"${a}"` : a);
-  return ['*nat', `:${MASQUERADE_CHAIN} - [0:0]`, ...masqueradeRules(clusterCIDR).map((r) => `-A ${MASQUERADE_CHAIN} ${r.map(quote).join(' ')}`), 'COMMIT', ''].join('\n');
+  return ['*nat', `:${MASQUERADE_CHAIN} - [0:0]`, ...masqueradeRules(clusterCIDR).map((r) => saveLine(MASQUERADE_CHAIN, r)), 'COMMIT', ''].join('\n');
 }
 
-/** Installs (or repairs) the chain and the POSTROUTING jump to it in the node's namespace. */
+/**
+ * Whether `iptables-save -t nat` output holds exactly our chain's rules, in order, and the
+ * POSTROUTING jump to it: what lets a periodic pass stop at one read when nothing was touched.
+ */
+export function masqueradeInPlace(natSave: string, clusterCIDR = CLUSTER_CIDR): { chain: boolean; jump: boolean } {
+  const lines = natSave.split('\n').map((l) => l.trim());
+  const ours = lines.filter((l) => l.startsWith(`-A ${MASQUERADE_CHAIN} `));
+  const want = masqueradeRules(clusterCIDR).map((r) => saveLine(MASQUERADE_CHAIN, r));
+  return { chain: ours.length === want.length && ours.every((l, i) => l === want[i]), jump: lines.includes(saveLine(JUMP[0], JUMP.slice(1))) };
+}
+
+/**
+ * Installs (or repairs) the chain and the POSTROUTING jump to it in the node's namespace. Reads
+ * the nat table first and writes only what differs: on every pass of a quiet node, one process.
+ */
 export async function ensureMasquerade(nodeNs: string | undefined, clusterCIDR = CLUSTER_CIDR): Promise<void> {
-  await restore(nodeNs, masqueradeRestoreInput(clusterCIDR));
-  const present = await nodeExec(nodeNs, 'iptables', ['-w', '-t', 'nat', '-C', ...JUMP]).then(() => true, () => false);
-  if (!present) await nodeExec(nodeNs, 'iptables', ['-w', '-t', 'nat', '-I', ...JUMP]);
+  const { chain, jump } = masqueradeInPlace(await nodeExec(nodeNs, 'iptables-save', ['-t', 'nat']), clusterCIDR);
+  if (!chain) await restore(nodeNs, masqueradeRestoreInput(clusterCIDR));
+  if (!jump) await nodeExec(nodeNs, 'iptables', ['-w', '-t', 'nat', '-I', ...JUMP]);
 }
 
 /** Removes the jump and the chain. Safe to call again. */
@@ -45,10 +61,6 @@ export async function removeMasquerade(nodeNs: string | undefined): Promise<void
   await nodeExec(nodeNs, 'iptables', ['-w', '-t', 'nat', '-X', MASQUERADE_CHAIN]).catch(() => undefined);
 }
 
-function restore(nodeNs: string | undefined, input: string): Promise<void> {
-  const [cmd, args] = nodeNs ? ['ip', ['netns', 'exec', nodeNs, 'iptables-restore', '-w', '--noflush']] : ['iptables-restore', ['-w', '--noflush']];
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, (err, _stdout, stderr) => (err ? reject(new Error(`iptables-restore${nodeNs ? ` (in ${nodeNs})` : ''}: ${stderr || err.message}`)) : resolve()));
-    child.stdin?.end(input);
-  });
+async function restore(nodeNs: string | undefined, input: string): Promise<void> {
+  await nodeExec(nodeNs, 'iptables-restore', ['-w', '--noflush'], input);
 }

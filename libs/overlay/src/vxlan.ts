@@ -12,16 +12,35 @@ const run = promisify(execFile);
 /** 1500 on the underlay minus VXLAN's 50 bytes (outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14). */
 export const DEFAULT_VTEP_MTU = 1450;
 
-/** Runs a command in the node's namespace (or on the host when `nodeNs` is undefined); resolves stdout. */
-export async function nodeExec(nodeNs: string | undefined, file: string, args: readonly string[]): Promise<string> {
-  const [cmd, argv] = nodeNs ? ['ip', ['netns', 'exec', nodeNs, file, ...args]] : [file, [...args]];
+/**
+ * Runs a command in the node's namespace (or on the host when `nodeNs` is undefined); resolves
+ * stdout. `ip` and `bridge` enter the namespace themselves (`-n`): one process instead of
+ * `ip netns exec` and an exec. `input`, when given, is written to the command's stdin.
+ */
+export async function nodeExec(nodeNs: string | undefined, file: string, args: readonly string[], input?: string): Promise<string> {
+  const [cmd, argv] = !nodeNs ? [file, [...args]] : SELF_ENTERING.has(file) ? [file, ['-n', nodeNs, ...args]] : ['ip', ['netns', 'exec', nodeNs, file, ...args]];
   try {
-    const { stdout } = await run(cmd, argv, { maxBuffer: 64 * 2 ** 20 });
+    const child = run(cmd, argv, { maxBuffer: 64 * 2 ** 20 });
+    if (input !== undefined) child.child.stdin?.end(input);
+    const { stdout } = await child;
     return stdout;
   } catch (e) {
     const err = e as { stderr?: string; message: string };
     throw new Error(`${[file, ...args].join(' ')}${nodeNs ? ` (in ${nodeNs})` : ''}: ${(err.stderr ?? '').trim() || err.message}`);
   }
+}
+
+const SELF_ENTERING = new Set(['ip', 'bridge']);
+
+/**
+ * Several `ip` commands in one process (`ip -batch -`), each line one command without the
+ * leading `ip`; resolves each command's JSON output (one line each). Global options (`-4`) apply to all.
+ */
+export async function ipBatchJson(nodeNs: string | undefined, options: readonly string[], commands: readonly string[]): Promise<string[]> {
+  const out = await nodeExec(nodeNs, 'ip', ['-j', ...options, '-batch', '-'], commands.map((c) => `${c}\n`).join(''));
+  const lines = out.split('\n').filter((l) => l.trim());
+  if (lines.length !== commands.length) throw new Error(`ip -batch: ${commands.length} commands printed ${lines.length} results`);
+  return lines;
 }
 
 export interface VtepConfig {
@@ -48,17 +67,28 @@ export interface VtepState {
   readonly addresses: readonly string[];
 }
 
-/** flannel.1 as the kernel has it, or undefined when there is none. */
+/** flannel.1 as the kernel has it, or undefined when there is none (one `ip -d addr show`). */
 export async function vtepStatus(nodeNs: string | undefined, device = VXLAN_DEVICE): Promise<VtepState | undefined> {
-  let link: { address: string; flags: string[]; mtu: number; linkinfo?: { info_kind?: string; info_data?: { id?: number; local?: string; port?: number; learning?: boolean } } };
+  let link: LinkJson;
   try {
-    [link] = JSON.parse(await nodeExec(nodeNs, 'ip', ['-j', '-d', 'link', 'show', 'dev', device]));
+    [link] = JSON.parse(await nodeExec(nodeNs, 'ip', ['-j', '-d', 'addr', 'show', 'dev', device]));
   } catch (e) {
     if (/does not exist|Cannot find device/.test((e as Error).message)) return undefined;
     throw e;
   }
+  return parseVtep(link);
+}
+
+interface LinkJson {
+  address: string;
+  flags: string[];
+  mtu: number;
+  linkinfo?: { info_kind?: string; info_data?: { id?: number; local?: string; port?: number; learning?: boolean } };
+  addr_info?: { family: string; local: string; prefixlen: number }[];
+}
+
+function parseVtep(link: LinkJson): VtepState {
   if (link.linkinfo?.info_kind !== 'vxlan') return { mac: link.address, up: false, mtu: link.mtu, addresses: [] };
-  const [addr] = JSON.parse(await nodeExec(nodeNs, 'ip', ['-j', '-4', 'addr', 'show', 'dev', device])) as { addr_info?: { local: string; prefixlen: number }[] }[];
   const info = link.linkinfo.info_data ?? {};
   return {
     mac: normalizeMac(link.address),
@@ -68,7 +98,7 @@ export async function vtepStatus(nodeNs: string | undefined, device = VXLAN_DEVI
     local: info.local,
     port: info.port,
     learning: info.learning,
-    addresses: (addr?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`),
+    addresses: (link.addr_info ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`),
   };
 }
 
@@ -107,11 +137,10 @@ export async function removeVtep(nodeNs: string | undefined, device = VXLAN_DEVI
   if (await vtepStatus(nodeNs, device)) await nodeExec(nodeNs, 'ip', ['link', 'del', device]);
 }
 
-/** The routes, neighbours and FDB entries on flannel.1 now. */
+/** The routes, neighbours and FDB entries on flannel.1 now: one `ip -batch` and one `bridge`. */
 export async function readPeerState(nodeNs: string | undefined, device = VXLAN_DEVICE): Promise<PeerState> {
-  const [routes, neighbours, fdb] = await Promise.all([
-    nodeExec(nodeNs, 'ip', ['-j', '-4', 'route', 'show', 'table', 'main', 'dev', device]),
-    nodeExec(nodeNs, 'ip', ['-j', '-4', 'neigh', 'show', 'dev', device]),
+  const [[routes, neighbours], fdb] = await Promise.all([
+    ipBatchJson(nodeNs, ['-4'], [`route show table main dev ${device}`, `neigh show dev ${device}`]),
     nodeExec(nodeNs, 'bridge', ['-j', 'fdb', 'show', 'dev', device]),
   ]);
   return { routes: parseRoutes(routes), neighbours: parseNeighbours(neighbours), fdb: parseFdb(fdb) };
