@@ -3,6 +3,7 @@
 // worker per pod, Docker events as the PLEG, eviction, and the kubelet-port HTTP server.
 // Stopping it leaves the pods running, as a kubelet restart does; the next start finds them
 // by their labels and carries on.
+import { DEFAULT_VTEP_MTU } from '@keelson/overlay';
 import { mountKubeletHandlers } from '@keelson/streaming';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -70,7 +71,8 @@ export async function startNodeAgent(config: NodeAgentConfig, log: (line: string
     const network = await startNodeNetwork(config, { nodeNs: ns?.name, address, podCIDR: node.podCIDR, eventLog, api, log });
     closers.push(() => network.stop());
     // Masquerading is the overlay's (flannel's rules): the bridge's own ipMasq would hide pod sources from other nodes.
-    const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name, ipMasq: false });
+    // Pods get flannel.1's MTU (flannel's FLANNEL_MTU): a 1500-byte pod packet would not fit the VXLAN header in.
+    const cni = new Cni({ podCIDR: node.podCIDR, stateDir, nodeNamespace: ns?.name, ipMasq: false, mtu: DEFAULT_VTEP_MTU });
     if (await cni.resetStaleBridge()) log(`cni0 held another podCIDR's gateway: removed it for ${node.podCIDR}`);
 
     const pods = new Map<string, Pod>();
