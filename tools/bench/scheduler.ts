@@ -65,7 +65,9 @@ const cleanups: [string, () => Promise<unknown>][] = [];
 async function cleanup(): Promise<void> {
   while (cleanups.length) {
     const [what, stop] = cleanups.pop()!;
+    const started = Date.now();
     await stop().catch((e) => console.error(`stopping ${what}:`, (e as Error).message));
+    if (Date.now() - started > 5_000) step(`stopping ${what} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
@@ -347,4 +349,4 @@ main()
     console.error(e);
     process.exitCode = 1;
   })
-  .finally(() => cleanup());
+  .finally(() => cleanup().then(() => process.exit()));
