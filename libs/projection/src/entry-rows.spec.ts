@@ -1,12 +1,13 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import type { Envelope, LogEntry } from '@keelson/eventlog';
 import { CopyWriter } from './copy';
+import { HistoryBatch } from './bulk-load';
 import { textArray, writeEntryRows } from './entry-rows';
 import { toRow } from './evolve';
 import { historyRecord } from './writer';
 
-// The replay reads envelopes as bytes; what it writes must be what the live projector
-// computes from the parsed entry (evolve.ts's toRow, writer.ts's historyRecord).
+// The replay and the live projector read envelopes as bytes; what they write must be what
+// evolve.ts's toRow and writer.ts's historyRecord compute from the parsed entry.
 
 function entry(seq: number, subject: string, envelope: Envelope, json = JSON.stringify(envelope)): { parsed: LogEntry; raw: { seq: number; subject: string; data: Uint8Array } } {
   const padded = Buffer.from(`garbage${json}more`); // a view into a larger buffer, as nats.js hands out
@@ -90,3 +91,34 @@ function uncopy(field: string): string | null {
   if (field === '\\N') return null;
   return field.replace(/\\(.)/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t' })[c] ?? c);
 }
+
+describe("HistoryBatch (the live projector's rows from envelope bytes)", () => {
+  it.each(cases)('picks the columns the live projector computes: %s', (_what, subject, envelope) => {
+    const { parsed, raw } = entry(7, subject, envelope);
+    const batch = new HistoryBatch();
+    const { labels, ownerUids, ...columns } = batch.add(raw)!;
+    const { object: _object, labels: liveLabels, ownerUids: liveOwners, ...live } = toRow(parsed);
+    expect(columns).toEqual(live);
+    expect(JSON.parse(labels)).toEqual(liveLabels);
+    expect(ownerUids).toEqual(liveOwners);
+  });
+
+  it.each(cases)('writes the history row historyRecord writes, object JSON included: %s', (_what, subject, envelope) => {
+    const { parsed, raw } = entry(7, subject, envelope, JSON.stringify(envelope, null, 1)); // whitespace too
+    const batch = new HistoryBatch();
+    batch.add(raw);
+    const line = Buffer.concat((batch as unknown as { batch: { done(): Buffer[] } }).batch.done()).toString();
+    const fields = line.replace(/\n$/, '').split('\t').map(uncopy);
+    const h = historyRecord(parsed);
+    expect(fields.slice(0, 9)).toEqual([h.seq, h.resource, h.namespace, h.name, h.type, h.actor, h.cause, h.correlation, h.time].map((v) => (v === null ? null : String(v))));
+    expect(JSON.parse(fields[9]!)).toEqual(h.object);
+  });
+
+  it('returns null for a tombstone, whose object still goes to history', () => {
+    const { raw } = entry(9, 'keelson.obj.pods.prod.web-1', { type: 'Deleted', object: pod(), actor: 'user:admin', time: '2026-11-26T10:00:04.000Z' });
+    const batch = new HistoryBatch();
+    expect(batch.add(raw)).toBeNull();
+    expect(batch.size).toBe(1);
+  });
+
+});
