@@ -79,14 +79,14 @@ const hostnames: ImageRecipe = {
 
 const NGINX_CONF = `user nginx;
 worker_processes auto;
-error_log /dev/stderr notice;
+error_log /var/log/nginx/error.log notice;
 pid /run/nginx.pid;
 events { worker_connections 1024; }
 http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
   log_format main '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
-  access_log /dev/stdout main;
+  access_log /var/log/nginx/access.log main;
   sendfile on;
   keepalive_timeout 65;
   include /etc/nginx/conf.d/*.conf;
@@ -127,7 +127,9 @@ function nginx(image: string): ImageRecipe {
       { kind: 'copy', path: '/etc/nginx/mime.types', from: '/etc/nginx/mime.types' },
       { kind: 'file', path: '/usr/share/nginx/html/index.html', content: welcomePage(image) },
       { kind: 'file', path: '/usr/share/nginx/html/50x.html', content: '<html><body><h1>An error occurred.</h1></body></html>\n' },
-      // Debian's build keeps its temp files under /var/lib/nginx and logs under /var/log/nginx.
+      // Debian's build keeps its temp files under /var/lib/nginx. Logs go to /var/log/nginx, whose
+      // files link to the container's stdout and stderr as in the official image: a volume mounted
+      // there (the seed's log sidecar) gets real files instead.
       ...['body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((d): RootfsEntry => ({ kind: 'dir', path: `/var/lib/nginx/${d}` })),
       { kind: 'dir', path: '/var/log/nginx' },
       { kind: 'symlink', path: '/var/log/nginx/access.log', target: '/dev/stdout' },
