@@ -12,24 +12,17 @@ import {
   statusUpdates,
   type Certificate,
   type ClusterState,
-  type EndpointSlice,
   type Ingress,
-  type IngressClass,
   type LoadBalancer,
   type RenderOptions,
-  type Service,
 } from '@keelson/ingress';
 import { removeCertificatesExcept, writeCertificates } from './certificate-files';
 import type { NginxProcess } from './nginx-process';
 import type { IngressReporter } from './reporter';
 import type { SecretReader } from './secret-reader';
 
-export interface ClusterSnapshot {
-  readonly ingresses: readonly Ingress[];
-  readonly ingressClasses: readonly IngressClass[];
-  readonly services: readonly Service[];
-  readonly endpointSlices: readonly EndpointSlice[];
-}
+/** What the informers hold; the TLS Secrets are read through the API (the log keeps them sealed). */
+export type ClusterSnapshot = Omit<ClusterState, 'secrets'>;
 
 export interface IngressSyncOptions {
   readonly controller: string;
