@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { startAppContext } from '@keelson/local';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ControllerManager } from '@keelson/controllers';
 import { ControllerManagerModule } from './app.module';
@@ -15,8 +15,7 @@ export interface RunningControllerManager {
 
 /** Starts a controller-manager replica: informers synced, then campaigning for the kube-controller-manager lease. No HTTP. */
 export async function startControllerManager(config: ControllerManagerAppConfig): Promise<RunningControllerManager> {
-  const app = await NestFactory.createApplicationContext(ControllerManagerModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
-  await app.init();
+  const app = await startAppContext(ControllerManagerModule.forConfig(config));
   const service = app.get(ControllerManagerService);
   return {
     app,

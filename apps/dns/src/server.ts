@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { startAppContext } from '@keelson/local';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { ClusterIndex } from '@keelson/dns';
 import { DnsModule } from './app.module';
@@ -16,13 +16,7 @@ export interface RunningDns {
 
 /** Starts the cluster DNS server: informers synced, sockets bound, kube-dns Service registered. No HTTP. */
 export async function startDns(config: DnsAppConfig): Promise<RunningDns> {
-  const app = await NestFactory.createApplicationContext(DnsModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
-  try {
-    await app.init();
-  } catch (e) {
-    await app.close().catch(() => undefined);
-    throw e;
-  }
+  const app = await startAppContext(DnsModule.forConfig(config));
   const service = app.get(DnsService);
   return { app, index: service.index, listening: service.bound, close: () => app.close() };
 }

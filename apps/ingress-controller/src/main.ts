@@ -1,11 +1,13 @@
 // The ingress controller on its own: `node -r @swc-node/register apps/ingress-controller/src/main.ts [--node N]`,
 // the rest from the environment (see config.ts).
 import { parseArgs } from 'node:util';
-import { runService } from '@keelson/local';
+import { fromCommandLine, runService } from '@keelson/local';
 import { ingressControllerConfig, publishedAddress } from './config';
 import { startIngressController } from './server';
 
-const { values } = parseArgs({ options: { node: { type: 'string' } }, strict: true });
-const config = ingressControllerConfig({ node: values.node ? Number(values.node) : undefined });
+const config = fromCommandLine(() => {
+  const { values } = parseArgs({ options: { node: { type: 'string' } }, strict: true });
+  return ingressControllerConfig({ node: values.node ? Number(values.node) : undefined });
+});
 
 runService(() => startIngressController(config), () => `keelson ingress-controller (${config.controllerName}): nginx on ${publishedAddress(config) ?? '*'}:${config.httpPort} and :${config.httpsPort}`);

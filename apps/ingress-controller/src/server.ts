@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { startAppContext } from '@keelson/local';
 import type { INestApplicationContext } from '@nestjs/common';
 import { IngressControllerModule } from './app.module';
 import type { IngressControllerConfig } from './config';
@@ -15,13 +15,7 @@ export interface RunningIngressController {
 
 /** Starts the ingress controller: informers synced, nginx running on the first configuration. No HTTP of its own. */
 export async function startIngressController(config: IngressControllerConfig): Promise<RunningIngressController> {
-  const app = await NestFactory.createApplicationContext(IngressControllerModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
-  try {
-    await app.init();
-  } catch (e) {
-    await app.close().catch(() => undefined);
-    throw e;
-  }
+  const app = await startAppContext(IngressControllerModule.forConfig(config));
   const service = app.get(IngressControllerService);
   return {
     app,

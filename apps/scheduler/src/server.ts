@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
+import { startAppContext } from '@keelson/local';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Scheduler } from '@keelson/scheduler';
 import { SchedulerModule } from './app.module';
@@ -15,8 +15,7 @@ export interface RunningScheduler {
 
 /** Starts a scheduler replica: informers synced, then campaigning for the kube-scheduler lease. No HTTP. */
 export async function startScheduler(config: SchedulerAppConfig): Promise<RunningScheduler> {
-  const app = await NestFactory.createApplicationContext(SchedulerModule.forConfig(config), { logger: ['error', 'warn'], abortOnError: false });
-  await app.init();
+  const app = await startAppContext(SchedulerModule.forConfig(config));
   const service = app.get(SchedulerService);
   return {
     app,

@@ -69,7 +69,9 @@ export class EventLog {
   static async connect(opts: EventLogOptions): Promise<EventLog> {
     // noAsyncTraces: otherwise nats.js captures a stack trace (new Error()) for every request,
     // every append included — a tenth of an apiserver create's CPU, for slightly better traces.
-    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true });
+    const nc = await connect({ servers: opts.servers, name: opts.name ?? 'keelson', maxReconnectAttempts: -1, reconnectTimeWait: 250, noAsyncTraces: true }).catch((e: Error) => {
+      throw new Error(`cannot reach NATS at ${opts.servers}: ${e.message}`);
+    });
     const jsm = await nc.jetstreamManager();
     const log = new EventLog(nc, nc.jetstream(), jsm, opts.stream ?? STREAM, opts.prefix ?? OBJECT_SUBJECT_PREFIX);
     await log.ensureStream();

@@ -44,7 +44,9 @@ export class ApiClient {
 
   static async connect(natsUrl: string, actor: string): Promise<ApiClient> {
     // noAsyncTraces: no stack trace captured (new Error()) per request; reconnects for ever, as the log's connection
-    const nc = await connect({ servers: [natsUrl], name: actor, maxReconnectAttempts: -1, noAsyncTraces: true });
+    const nc = await connect({ servers: [natsUrl], name: actor, maxReconnectAttempts: -1, noAsyncTraces: true }).catch((e: Error) => {
+      throw new Error(`cannot reach NATS at ${natsUrl}: ${e.message}`);
+    });
     return new ApiClient(nc, actor);
   }
 

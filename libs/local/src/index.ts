@@ -9,4 +9,5 @@ export { kubeconfigYaml, writeKubeconfig, DEFAULT_API_SERVER, type KubeconfigOpt
  * nats-server or the Debian Postgres cluster, should they run, are never in the way.
  */
 export const DEFAULT_PORTS = { nats: 14222, natsMonitor: 18222, postgres: 15432 } as const;
-export { runService } from './run-service';
+export { runService, fromCommandLine } from './run-service';
+export { startAppContext } from './app-context';
