@@ -41,7 +41,8 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const c = this.config;
     const { profiles } = readSchedulingPolicy(c);
     this.log = await EventLog.connect({ servers: c.natsUrl, stream: c.stream, prefix: c.subjectPrefix, name: `scheduler ${c.identity}` });
-    this.client = await ApiClient.connect(c.natsUrl, 'system:kube-scheduler');
+    // batch: a slice's binds (and Events) leave in one internal-API message
+    this.client = await ApiClient.connect(c.natsUrl, 'system:kube-scheduler', { batch: true });
     const scheduler = (this.scheduler = new Scheduler({ profiles, client: this.client, reportingInstance: c.identity, maxBindsInFlight: c.maxBindsInFlight, eventsQps: c.eventsQps, eventsBurst: c.eventsBurst }));
     const path = scheduler.informers;
     const watch = async (group: string, plural: string, handler: (e: InformerEvent) => void, transform?: (o: KubeObject) => KubeObject) => {
