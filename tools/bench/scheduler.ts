@@ -4,7 +4,7 @@
 //
 //   npm run bench:scheduler -- [--nodes=5000] [--pods=10000] [--clients=64] [--mode=drain|concurrent]
 //                              [--workloads=SchedulingBasic,PodAntiAffinity] [--cpu-prof=<dir>] [--keep]
-//                              [--scheduler-node-flags='--max-semi-space-size=16']
+//                              [--scheduler-node-flags='--max-semi-space-size=16'] [--one-scheduler]
 //
 // --mode=drain (default) measures the scheduler, as scheduler_perf's SchedulingThroughput does:
 //   there the pods are created by a client far faster than the scheduler binds them, so the
@@ -12,6 +12,11 @@
 //   the pods are created while the benchmark holds the scheduler's lease (its informers queue
 //   them; it does not schedule), then the lease is released and the scheduler drains the queue.
 //   Throughput = pods / (first Bound → last Bound), plus the per-second samples' percentiles.
+// Each workload runs as scheduler_perf runs it, against a fresh cluster of 5,000 nodes and no
+//   pods: a fresh scheduler process per workload, and the workload's pods deleted once it is
+//   measured. The scheduler's RSS is read after its sync (nodes only) and with the workload's
+//   pods bound, with its peak (VmHWM). --one-scheduler keeps one process for all workloads (its
+//   RSS then carries whatever the earlier workloads left in its heap).
 // --mode=concurrent creates the pods while the scheduler runs and also reports per-pod latency
 //   from creation to bind (the log entries' `time`, ms precision); its throughput is bounded by
 //   the create rate.
@@ -45,6 +50,7 @@ const { values: flags } = parseArgs({
     'cpu-prof': { type: 'string' },
     'scheduler-node-flags': { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'one-scheduler': { type: 'boolean', default: false },
   },
 });
 const NODES = Number(flags.nodes);
@@ -53,12 +59,22 @@ const CLIENTS = Number(flags.clients);
 const DRAIN = flags.mode !== 'concurrent';
 const SELECTED = flags.workloads!.split(',').map((w) => w.trim()) as Workload[];
 for (const w of SELECTED) if (!WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}; one of ${WORKLOADS.join(', ')}`);
+const ONE_SCHEDULER = flags['one-scheduler']!;
 const PROFILE_DIR = flags['cpu-prof'] ? resolve(flags['cpu-prof']) : undefined;
 const ROOT = resolve(__dirname, '../..');
 /** what the scheduler child runs with: see docs/benchmarks.md for what each buys */
 const SCHEDULER_NODE_FLAGS = (flags['scheduler-node-flags'] ?? '').split(' ').filter(Boolean);
 const LEASE = { name: 'kube-scheduler', leaseMs: 5000, renewMs: 1000 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `promise`, or `undefined` after `ms`: the timer is cleared either way, so it cannot keep the process alive (a bare 600 s sleep in the race kept it alive 10 min after the table). */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 const step = (what: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${what}`);
 
 const cleanups: [string, () => Promise<unknown>][] = [];
@@ -186,6 +202,8 @@ interface RunResult {
   schedCpu: number;
   apiCpu: number;
   load: number;
+  /** the scheduler's RSS after its sync (nodes only) and with the workload's pods bound, and its peak (VmHWM), MB */
+  memory?: { synced: number; rss: number; peak: number };
 }
 
 /** scheduler_perf's throughput samples: pods bound in each whole second from the first bind. */
@@ -248,7 +266,7 @@ async function run(client: ApiClient, log: EventLog, procs: Procs, workload: Wor
   await sleep(1000); // the last Created entries reach the follower
   createsFinished = true;
   checkDone();
-  await Promise.race([done, sleep(600_000)]);
+  await within(done, 600_000);
   const [schedCpu, apiCpu] = [sched.cpuSeconds() - sched0, api.cpuSeconds() - api0];
   if (PROFILE_DIR) {
     await Promise.all([sched.stopProfile(join(PROFILE_DIR, `${workload}-scheduler.cpuprofile`)), api.stopProfile(join(PROFILE_DIR, `${workload}-apiserver.cpuprofile`))]);
@@ -273,18 +291,23 @@ async function run(client: ApiClient, log: EventLog, procs: Procs, workload: Wor
   };
 }
 
-function report(results: RunResult[], idle: { rss: number }, mem: { rss: number; peak: number }): void {
+function report(results: RunResult[]): void {
   const how = DRAIN ? 'created first while the benchmark held the lease, then drained' : 'created while the scheduler runs';
-  console.log(`\nScheduler: ${NODES} nodes, ${PODS} pods per workload (${how}; ${CLIENTS} HTTP clients)`);
-  console.log('| workload | bound | scheduled pods/s | per-second p50 / p90 / p99 | p50 / p99 create→bind ms | create s | apiserver CPU ms/create | scheduler CPU ms/pod | apiserver CPU ms/pod | load avg |');
-  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
+  const fresh = ONE_SCHEDULER ? 'one scheduler process for all workloads' : 'a fresh scheduler per workload, the previous workload\'s pods deleted';
+  console.log(`\nScheduler: ${NODES} nodes, ${PODS} pods per workload (${how}; ${fresh}; ${CLIENTS} HTTP clients)`);
+  console.log('| workload | bound | scheduled pods/s | per-second p50 / p90 / p99 | p50 / p99 create→bind ms | create s | apiserver CPU ms/create | scheduler CPU ms/pod | apiserver CPU ms/pod | scheduler RSS MB synced / bound / peak | load avg |');
+  console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const r of results) {
     const ms = (cpu: number) => fmt((cpu * 1000) / r.bound, 2);
     const latency = r.p50 === undefined ? 'n/a (drain)' : `${fmt(r.p50, 0)} / ${fmt(r.p99!, 0)}`;
     const perSecond = `${fmt(r.perSecond.p50, 0)} / ${fmt(r.perSecond.p90, 0)} / ${fmt(r.perSecond.p99, 0)}`;
-    console.log(`| ${r.workload} | ${r.bound} | ${fmt(r.bound / r.seconds, 0)} | ${perSecond} | ${latency} | ${fmt(r.createSeconds, 1)} | ${fmt((r.createApiCpu * 1000) / PODS, 2)} | ${ms(r.schedCpu)} | ${ms(r.apiCpu)} | ${fmt(r.load, 1)} |`);
+    const m = r.memory!;
+    const rss = `${fmt(m.synced, 0)} / ${fmt(m.rss, 0)} / ${fmt(m.peak, 0)}`;
+    console.log(`| ${r.workload} | ${r.bound} | ${fmt(r.bound / r.seconds, 0)} | ${perSecond} | ${latency} | ${fmt(r.createSeconds, 1)} | ${fmt((r.createApiCpu * 1000) / PODS, 2)} | ${ms(r.schedCpu)} | ${ms(r.apiCpu)} | ${rss} | ${fmt(r.load, 1)} |`);
   }
-  console.log(`scheduler RSS: ${fmt(idle.rss, 0)} MB after sync (${NODES} nodes), ${fmt(mem.rss, 0)} MB at the end (${PODS * results.length} pods bound), peak ${fmt(mem.peak, 0)} MB`);
+  const peak = Math.max(...results.map((r) => r.memory!.peak));
+  const bound = ONE_SCHEDULER ? `${PODS * results.length} pods bound by the end` : `${PODS} pods bound, each workload in a fresh scheduler`;
+  console.log(`scheduler RSS with ${NODES} nodes and ${bound}: at most ${fmt(Math.max(...results.map((r) => r.memory!.rss)), 0)} MB at a workload's end, peak ${fmt(peak, 0)} MB`);
   if (!PROFILE_DIR) return;
   for (const r of results) {
     for (const who of ['scheduler', 'apiserver']) printProfile(summarizeProfile(join(PROFILE_DIR, `${r.workload}-${who}.cpuprofile`), 20), `the ${who} while scheduling ${r.workload}`);
@@ -327,21 +350,54 @@ async function main(): Promise<void> {
   });
   if (nodes.errors) throw new Error(`node creates failed: ${nodes.firstError}`);
 
-  step('starting the scheduler child');
-  const schedEnv = { KEELSON_NATS_URL: nats.url, KEELSON_SCHEDULER_ID: 'bench', KEELSON_SCHEDULER_LEASE_MS: String(LEASE.leaseMs), KEELSON_SCHEDULER_RENEW_MS: String(LEASE.renewMs) };
-  const sched = startChild('apps/scheduler/src/boot.js', schedEnv, join(root, 'scheduler.log'), PROFILE_DIR && join(root, 'scheduler.cpuprofile'), SCHEDULER_NODE_FLAGS);
-  cleanups.push(['scheduler', () => sched.stop()]);
-  for (let t = Date.now(); !readLog(join(root, 'scheduler.log')).includes('leading'); await sleep(200)) {
-    if (Date.now() - t > 120_000 || sched.proc.exitCode !== null) throw new Error(`scheduler did not start; see ${root}/scheduler.log`);
-  }
-  const idle = memoryMb(sched.pid);
-
+  const schedulers = new Schedulers(root, nats.url);
+  cleanups.push(['scheduler', () => schedulers.stop()]);
   const results: RunResult[] = [];
-  for (const w of SELECTED) {
+  for (const [i, w] of SELECTED.entries()) {
+    const sched = ONE_SCHEDULER && i > 0 ? schedulers.current! : await schedulers.start(w);
+    const synced = memoryMb(sched.pid);
     step(`${w}: ${PODS} pods`);
-    results.push(await run(client, log, { api, sched, hold }, w));
+    const result = await run(client, log, { api, sched, hold }, w);
+    results.push({ ...result, memory: { synced: synced.rss, ...memoryMb(sched.pid) } });
+    if (i === SELECTED.length - 1) break;
+    // the next workload starts on nodes without pods, as each scheduler_perf workload does
+    if (!ONE_SCHEDULER) await schedulers.stop();
+    await deletePods(client, w);
   }
-  report(results, idle, memoryMb(sched.pid));
+  report(results);
+}
+
+/** The scheduler child of the current workload; `start` waits until it has synced and leads. */
+class Schedulers {
+  current?: Child;
+  constructor(
+    private readonly root: string,
+    private readonly natsUrl: string,
+  ) {}
+
+  async start(workload: Workload): Promise<Child> {
+    step(`starting a scheduler child for ${workload}`);
+    const env = { KEELSON_NATS_URL: this.natsUrl, KEELSON_SCHEDULER_ID: 'bench', KEELSON_SCHEDULER_LEASE_MS: String(LEASE.leaseMs), KEELSON_SCHEDULER_RENEW_MS: String(LEASE.renewMs) };
+    const logFile = join(this.root, `scheduler-${workload}.log`);
+    const sched = (this.current = startChild('apps/scheduler/src/boot.js', env, logFile, PROFILE_DIR && join(this.root, 'scheduler.cpuprofile'), SCHEDULER_NODE_FLAGS));
+    for (let t = Date.now(); !readLog(logFile).includes('leading'); await sleep(200)) {
+      if (Date.now() - t > 120_000 || sched.proc.exitCode !== null) throw new Error(`scheduler did not start; see ${logFile}`);
+    }
+    await settled(sched);
+    return sched;
+  }
+
+  async stop(): Promise<void> {
+    await this.current?.stop();
+    this.current = undefined;
+  }
+}
+
+/** Deletes the workload's pods at once (grace 0: no node agent would confirm a graceful delete). */
+async function deletePods(client: ApiClient, workload: Workload): Promise<void> {
+  const ns = workload.toLowerCase();
+  const deleted = await closedLoop(PODS, CLIENTS, 900, (i) => client.ok('DELETE', `/api/v1/namespaces/${ns}/pods/pod-${i}?gracePeriodSeconds=0`).then(() => undefined));
+  step(`  deleted ${deleted.done} pods of ${workload} in ${fmt(deleted.seconds, 1)} s${deleted.errors ? ` (${deleted.errors} failed: ${deleted.firstError})` : ''}`);
 }
 
 main()

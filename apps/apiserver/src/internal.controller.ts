@@ -41,4 +41,13 @@ export class InternalApiController {
       return { ok: false, status: new StatusError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`).toStatus() };
     }
   }
+
+  /**
+   * Several requests in one message (a scheduler slice's binds): each handled as `request` is,
+   * concurrently, each answered in order — one dispatch and one reply for the lot.
+   */
+  @MessagePattern('keelson.api.batch')
+  batch(@Payload() msgs: InternalRequest[]): Promise<InternalReply[]> {
+    return Promise.all(msgs.map((m) => this.request(m)));
+  }
 }

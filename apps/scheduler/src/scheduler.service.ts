@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { EventLog } from '@keelson/eventlog';
 import { ApiClient, Informer, LeaderElector, type InformerEvent } from '@keelson/informer';
-import { Scheduler } from '@keelson/scheduler';
+import type { KubeObject } from '@keelson/apimachinery';
+import { Scheduler, schedulerPodView } from '@keelson/scheduler';
 import { readSchedulingPolicy, type SchedulerAppConfig } from './config';
 
 // Wiring only: informers feed the Scheduler's informer path on every replica (so a new leader
@@ -40,19 +41,21 @@ export class SchedulerService implements OnApplicationBootstrap, OnApplicationSh
     const c = this.config;
     const { profiles } = readSchedulingPolicy(c);
     this.log = await EventLog.connect({ servers: c.natsUrl, stream: c.stream, prefix: c.subjectPrefix, name: `scheduler ${c.identity}` });
-    this.client = await ApiClient.connect(c.natsUrl, 'system:kube-scheduler');
+    // batch: a slice's binds (and Events) leave in one internal-API message
+    this.client = await ApiClient.connect(c.natsUrl, 'system:kube-scheduler', { batch: true });
     const scheduler = (this.scheduler = new Scheduler({ profiles, client: this.client, reportingInstance: c.identity, maxBindsInFlight: c.maxBindsInFlight, eventsQps: c.eventsQps, eventsBurst: c.eventsBurst }));
     const path = scheduler.informers;
-    const watch = async (group: string, plural: string, handler: (e: InformerEvent) => void) => {
+    const watch = async (group: string, plural: string, handler: (e: InformerEvent) => void, transform?: (o: KubeObject) => KubeObject) => {
       // the scheduler never reads managedFields, a good part of every object it keeps (client-go's TransformStripManagedFields)
-      const informer = new Informer(this.log!, group, plural, undefined, { stripManagedFields: true }).on(handler);
+      const informer = new Informer(this.log!, group, plural, undefined, { stripManagedFields: true, transform }).on(handler);
       this.informers.push(informer);
       await informer.start();
       return informer;
     };
     const others = await Promise.all(RESOURCES.map(([group, plural, handler]) => watch(group, plural, path[handler])));
     await Promise.all(others.map((i) => i.synced));
-    await (await watch('', 'pods', path.onPod)).synced;
+    // pods: only the fields the scheduler reads (it holds every pod of the cluster; see pod-fields.ts)
+    await (await watch('', 'pods', path.onPod, schedulerPodView)).synced;
     this.timer = setInterval(() => scheduler.tick(), 1000);
     this.elector = new LeaderElector(this.log.nc, { name: LEASE_NAME, identity: c.identity, leaseMs: c.leaseMs, renewMs: c.renewMs }, {
       onStartedLeading: () => {

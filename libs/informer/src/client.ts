@@ -1,5 +1,6 @@
 import { connect, JSONCodec, type NatsConnection } from 'nats';
 import { StatusError, type KubeObject, type Status } from '@keelson/apimachinery';
+import { RequestBatcher, type Settled } from './batcher';
 
 // How the other components write: the apiserver's own handlers over NATS request-reply
 // (`keelson.api.request`, queue group `keelson-apiserver`, served by Nest's NATS transport).
@@ -10,18 +11,15 @@ import { StatusError, type KubeObject, type Status } from '@keelson/apimachinery
 // request through one shared inbox subscription. Nest's ClientProxy subscribed and unsubscribed
 // a fresh inbox per request and ran each call through rxjs; the scheduler sends one request per
 // pod, so that was a good part of its per-bind cost.
+//
+// With `batch`, the calls made in one event-loop turn go as one `keelson.api.batch` message
+// (batcher.ts): the scheduler binds a slice's pods in one message and one reply.
 
 interface Reply {
   ok: boolean;
   code?: number;
   object?: KubeObject;
   status?: Status;
-}
-
-/** What Nest's NATS server sends back for one request. */
-interface Packet {
-  response?: Reply;
-  err?: unknown;
 }
 
 export interface CallOptions {
@@ -31,33 +29,68 @@ export interface CallOptions {
 }
 
 const SUBJECT = 'keelson.api.request';
+/** several requests in one message; the apiserver answers each (apps/apiserver internal.controller.ts) */
+export const BATCH_SUBJECT = 'keelson.api.batch';
 const TIMEOUT_MS = 30_000;
 const codec = JSONCodec<unknown>();
 
+interface Request {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+  actor: string;
+  cause?: number;
+  fieldManager?: string;
+  patchType?: CallOptions['patchType'];
+}
+
+export interface ApiClientOptions {
+  /** send the calls of one event-loop turn as one message (see batcher.ts) */
+  batch?: boolean;
+}
+
+const objectOf = (reply: Reply): KubeObject => {
+  if (!reply.ok) throw StatusError.fromStatus(reply.status!);
+  return reply.object!;
+};
+
 export class ApiClient {
   private nextId = 0;
+  private readonly batcher?: RequestBatcher<Request, KubeObject>;
 
   private constructor(
     private readonly nc: NatsConnection,
     readonly actor: string,
-  ) {}
+    options: ApiClientOptions,
+  ) {
+    if (options.batch) this.batcher = new RequestBatcher({ one: (r) => this.send<Reply>(SUBJECT, r).then(objectOf), many: (rs) => this.sendBatch(rs) });
+  }
 
-  static async connect(natsUrl: string, actor: string): Promise<ApiClient> {
+  static async connect(natsUrl: string, actor: string, options: ApiClientOptions = {}): Promise<ApiClient> {
     // noAsyncTraces: no stack trace captured (new Error()) per request; reconnects for ever, as the log's connection
     const nc = await connect({ servers: [natsUrl], name: actor, maxReconnectAttempts: -1, noAsyncTraces: true }).catch((e: Error) => {
       throw new Error(`cannot reach NATS at ${natsUrl}: ${e.message}`);
     });
-    return new ApiClient(nc, actor);
+    return new ApiClient(nc, actor, options);
   }
 
-  async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown, opts: CallOptions = {}): Promise<KubeObject> {
-    const data = { method, path, body, actor: this.actor, cause: opts.cause, fieldManager: opts.fieldManager, patchType: opts.patchType };
-    const msg = await this.nc.request(SUBJECT, codec.encode({ pattern: SUBJECT, data, id: `${++this.nextId}` }), { timeout: TIMEOUT_MS });
-    const packet = codec.decode(msg.data) as Packet;
+  async request(method: Request['method'], path: string, body?: unknown, opts: CallOptions = {}): Promise<KubeObject> {
+    const data: Request = { method, path, body, actor: this.actor, cause: opts.cause, fieldManager: opts.fieldManager, patchType: opts.patchType };
+    if (this.batcher) return this.batcher.call(data);
+    return objectOf(await this.send<Reply>(SUBJECT, data));
+  }
+
+  /** One Nest packet out, its `response` back (`err` thrown: Nest found no handler or the handler threw). */
+  private async send<T>(subject: string, data: unknown): Promise<T> {
+    const msg = await this.nc.request(subject, codec.encode({ pattern: subject, data, id: `${++this.nextId}` }), { timeout: TIMEOUT_MS });
+    const packet = codec.decode(msg.data) as { response?: T; err?: unknown };
     if (packet.err !== undefined && packet.err !== null) throw packet.err;
-    const reply = packet.response!;
-    if (!reply.ok) throw StatusError.fromStatus(reply.status!);
-    return reply.object!;
+    return packet.response!;
+  }
+
+  private async sendBatch(requests: Request[]): Promise<Settled<KubeObject>[]> {
+    const replies = await this.send<Reply[]>(BATCH_SUBJECT, requests);
+    return replies.map((r) => (r.ok ? { ok: true, value: r.object! } : { ok: false, error: StatusError.fromStatus(r.status!) }));
   }
 
   get(path: string): Promise<KubeObject> {

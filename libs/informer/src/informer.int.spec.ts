@@ -65,6 +65,33 @@ describe('informers, the internal API client and leader election', () => {
     await expect(client.get(podsPath('missing'))).rejects.toMatchObject({ code: 404 });
   });
 
+  it('with batching, sends the binds of one turn in one message and answers each on its own', async () => {
+    const batching = await ApiClient.connect(nats.url, 'system:kube-scheduler', { batch: true });
+    const batches: number[] = [];
+    const sub = log.nc.subscribe('keelson.api.batch', { callback: (_e, m) => batches.push((JSON.parse(new TextDecoder().decode(m.data)) as { data: unknown[] }).data.length) });
+    try {
+      for (const name of ['bind-1', 'bind-2', 'bind-3']) await client.create(podsPath(), pod(name));
+      const binding = (name: string, node: string) => ({ apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: node } });
+      const results = await Promise.allSettled([
+        batching.create(podsPath('bind-1', 'binding'), binding('bind-1', 'n1'), { cause: 7 }),
+        batching.create(podsPath('bind-2', 'binding'), binding('bind-2', 'n2')),
+        batching.create(podsPath('no-such-pod', 'binding'), binding('no-such-pod', 'n1')),
+        batching.create(podsPath('bind-3', 'binding'), binding('bind-3', 'n1')),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: 404 });
+      expect(batches).toEqual([4]);
+      const bound = await Promise.all(['bind-1', 'bind-2', 'bind-3'].map((n) => client.get(podsPath(n))));
+      expect(bound.map((p) => (p.spec as { nodeName?: string }).nodeName)).toEqual(['n1', 'n2', 'n1']);
+      expect(await log.last({ group: '', plural: 'pods', namespace: 'default', name: 'bind-1' })).toMatchObject({ type: 'Bound', actor: 'system:kube-scheduler', cause: 7 });
+    } finally {
+      sub.unsubscribe();
+      await batching.close();
+      // bound pods go at once with grace 0 (no node agent here to confirm a graceful delete)
+      await Promise.all(['bind-1', 'bind-2', 'bind-3'].map((n) => client.delete(podsPath(n), { gracePeriodSeconds: 0 }).catch(() => undefined)));
+    }
+  });
+
   it('syncs the current state from the log, without deleted objects, then follows changes', async () => {
     await client.create(podsPath(), pod('b'));
     await client.create(podsPath(), pod('gone'));

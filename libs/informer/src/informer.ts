@@ -35,6 +35,12 @@ export interface InformerOptions {
    * ownership trees are often the largest part of an object, and controllers never read them.
    */
   stripManagedFields?: boolean;
+  /**
+   * Replaces every object before it is kept or handed out (client-go's SetTransform): a component
+   * that holds a whole resource keeps only the fields it reads. Applied before managedFields are
+   * stripped; tombstones pass through it too.
+   */
+  transform?: (obj: KubeObject) => KubeObject;
 }
 
 export class Informer {
@@ -96,8 +102,9 @@ export class Informer {
   /** Applies one entry; exported for tests. */
   apply(e: LogEntry): void {
     this.lastSeq = Math.max(this.lastSeq, e.seq);
-    const metadata = this.options.stripManagedFields ? withoutManagedFields(e.object.metadata) : e.object.metadata;
-    const obj: KubeObject = { ...e.object, metadata: { ...metadata, resourceVersion: String(e.seq) } };
+    const object = this.options.transform ? this.options.transform(e.object) : e.object;
+    const metadata = this.options.stripManagedFields ? withoutManagedFields(object.metadata) : object.metadata;
+    const obj: KubeObject = { ...object, metadata: { ...metadata, resourceVersion: String(e.seq) } };
     const key = obj.metadata.namespace ? `${obj.metadata.namespace}/${obj.metadata.name}` : obj.metadata.name!;
     const old = this.objects.get(key);
     if (e.type === 'Deleted') {

@@ -178,16 +178,19 @@ export function nodeNumbers(node: NodeInfo): NodeNumbers {
   return cached;
 }
 
+/** One frozen empty list shared by every PodInfo/NodeInfo without entries: most pods have no hostPorts, most nodes no affinity pods. */
+const NONE: readonly never[] = Object.freeze([]);
+
 /** hostPorts of the pod's containers, with Kubernetes' defaults (TCP, 0.0.0.0). */
-export function hostPortsOf(spec: Json): HostPort[] {
-  const ports: HostPort[] = [];
+export function hostPortsOf(spec: Json): readonly HostPort[] {
+  let ports: HostPort[] | undefined;
   for (const c of arr<Container>(spec.containers)) {
     for (const p of c.ports ?? []) {
       if (!p.hostPort || p.hostPort <= 0) continue;
-      ports.push({ protocol: p.protocol || 'TCP', hostIP: p.hostIP || '0.0.0.0', port: p.hostPort });
+      (ports ??= []).push({ protocol: p.protocol || 'TCP', hostIP: p.hostIP || '0.0.0.0', port: p.hostPort });
     }
   }
-  return ports;
+  return ports ?? NONE;
 }
 
 type PodAffinitySpec = { podAffinity?: unknown; podAntiAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: unknown[] } };
@@ -253,9 +256,9 @@ function nodePartsOf(node: KubeObject): NodeParts {
 export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInfo): NodeInfo {
   const parts: NodeParts = previous && previous.node === node ? previous : nodePartsOf(node);
   const requested: ResourceList = {};
-  const usedPorts: HostPort[] = [];
-  const podsWithAffinity: PodInfo[] = [];
-  const podsWithRequiredAntiAffinity: PodInfo[] = [];
+  let usedPorts: HostPort[] | undefined;
+  let podsWithAffinity: PodInfo[] | undefined;
+  let podsWithRequiredAntiAffinity: PodInfo[] | undefined;
   let nonZeroCpu = 0;
   let nonZeroMemory = 0;
   for (const p of pods) {
@@ -263,10 +266,11 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInf
     const nonZero = nonZeroRequests(p);
     nonZeroCpu += nonZero.cpu;
     nonZeroMemory += nonZero.memory;
-    for (const port of p.hostPorts) usedPorts.push(port);
-    const flags = affinityFlagsOf(p);
-    if (flags.withAffinity) podsWithAffinity.push(p);
-    if (flags.withRequiredAntiAffinity) podsWithRequiredAntiAffinity.push(p);
+    for (const port of p.hostPorts) (usedPorts ??= []).push(port);
+    // precomputed flags read directly: affinityFlagsOf builds an object, and this runs per pod per rebuild
+    const flags = p.withAffinity !== undefined && p.withRequiredAntiAffinity !== undefined ? p : affinityFlagsOf(p);
+    if (flags.withAffinity) (podsWithAffinity ??= []).push(p);
+    if (flags.withRequiredAntiAffinity) (podsWithRequiredAntiAffinity ??= []).push(p);
   }
   return {
     node,
@@ -277,10 +281,10 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInf
     allocatable: parts.allocatable,
     requested,
     pods,
-    usedPorts,
+    usedPorts: usedPorts ?? NONE,
     images: parts.images,
-    podsWithAffinity,
-    podsWithRequiredAntiAffinity,
+    podsWithAffinity: podsWithAffinity ?? NONE,
+    podsWithRequiredAntiAffinity: podsWithRequiredAntiAffinity ?? NONE,
     nonZeroRequested: { cpu: nonZeroCpu, memory: nonZeroMemory },
     numbers: numbersOf(parts.allocatable, requested, pods.length, { cpu: nonZeroCpu, memory: nonZeroMemory }, parts.taints),
   };

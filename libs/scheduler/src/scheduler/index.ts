@@ -4,3 +4,4 @@ export { FailureRecorder, preemptionFailureMessage } from './failure';
 export { resolvePriority, globalDefaultPriority, SYSTEM_PRIORITY_CLASSES } from './priority';
 export * from './records';
 export * from './client';
+export { schedulerPodView } from './pod-fields';
