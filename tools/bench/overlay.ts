@@ -9,7 +9,13 @@
 // the softirq work of every hop (bridges, netfilter, VXLAN) to the process it interrupted, so
 // this is what the path costs — the figure to read when the machine is loaded.
 //
-//   npm run bench:overlay -- [--seconds=5] [--rounds=3] [--rtts=5000] [--size=64] [--json=<file>]
+//   npm run bench:overlay -- [--seconds=5] [--rounds=3] [--rtts=5000] [--size=64] [--pin=none|same|split] [--json=<file>]
+//
+// --pin (default none) pins every path's processes alike with taskset: `same` puts sender and
+// receiver on CPU 0, `split` senders on 0 and receivers on 1. Unpinned, a single stream's rate is
+// set by whichever CPU runs the sender, and on one machine that CPU also carries every hop of
+// the path in softirq (both nodes' forwarding, which real nodes do on two machines); with `same`
+// the rate is one CPU's bytes per second, so the throughput ratio is the inverse cost ratio.
 //
 // Node namespaces keelson-node-231/-232 (libs/overlay's lab: real flannel.1, CNI bridge plugin).
 // The traffic is a small Node TCP sender/receiver run in the pod namespaces with `ip netns exec`,
@@ -23,11 +29,15 @@ import { parseArgs } from 'node:util';
 import { linkCounters, nodeExec } from '@keelson/overlay';
 import { startOverlayLab, type LabNode, type OverlayLab } from '@keelson/overlay/src/lab/overlay-lab';
 
-const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rtts: { type: 'string', default: '5000' }, size: { type: 'string', default: '64' }, json: { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rtts: { type: 'string', default: '5000' }, size: { type: 'string', default: '64' }, pin: { type: 'string', default: 'none' }, json: { type: 'string' } } });
 const SECONDS = Number(flags.seconds);
 const ROUNDS = Number(flags.rounds);
 const RTTS = Number(flags.rtts);
 const SIZE = Number(flags.size);
+const PIN = flags.pin as 'none' | 'same' | 'split';
+if (!['none', 'same', 'split'].includes(PIN)) throw new Error(`--pin=${PIN}: none, same or split`);
+/** `taskset -c N` for a sender (client) or receiver (server) under --pin; nothing when unpinned. */
+const pinned = (role: 'client' | 'server'): string[] => (PIN === 'none' ? [] : ['taskset', '-c', PIN === 'split' && role === 'server' ? '1' : '0']);
 // Node numbers no suite or other bench uses (libs/proxy's e2e has 43; node-agent 7, runtime 9, bench:node 8).
 const NODES = [231, 232];
 const SINK_PORT = 5201;
@@ -76,7 +86,7 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void c
 
 /** Starts a server in a namespace and resolves once it listens; its stdout lines are queued. */
 async function server(ns: string, port: number, mode: 'sink' | 'echo'): Promise<() => Promise<string>> {
-  const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', SERVER, '--', String(port), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('ip', ['netns', 'exec', ns, ...pinned('server'), process.execPath, '-e', SERVER, '--', String(port), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const lines: string[] = [];
   const waiters: ((l: string) => void)[] = [];
@@ -88,7 +98,7 @@ async function server(ns: string, port: number, mode: 'sink' | 'echo'): Promise<
 
 async function client(ns: string, code: string, args: (string | number)[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', code, '--', ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('ip', ['netns', 'exec', ns, ...pinned('client'), process.execPath, '-e', code, '--', ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
@@ -156,7 +166,7 @@ async function main(): Promise<void> {
   const summary = Object.fromEntries(MODES.map((mode) => [mode, m(mode)])) as Record<Mode, ReturnType<typeof m>>;
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
-  console.log(`\nPod-to-pod over the overlay vs without it (median of ${ROUNDS} rounds, each the mean of A→B and B→A; ${SECONDS} s single TCP stream; ${RTTS} × ${SIZE}-byte ping-pongs)`);
+  console.log(`\nPod-to-pod over the overlay vs without it (median of ${ROUNDS} rounds, each the mean of A→B and B→A; ${SECONDS} s single TCP stream; pin ${PIN}; ${RTTS} × ${SIZE}-byte ping-pongs)`);
   console.log(`load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)} (1/5/15 min); CPU = sender + receiver + ksoftirqd, user + system, per GB received`);
   console.log('| path    | throughput Gbit/s | CPU s/GB | RTT p50 µs | RTT p99 µs | flannel.1 TX MiB | throughput vs direct | CPU/GB vs direct | p50 RTT vs direct |');
   console.log('|---------|------------------:|---------:|-----------:|-----------:|-----------------:|---------------------:|-----------------:|------------------:|');
