@@ -108,11 +108,6 @@ export function isString(b: Uint8Array, span: Span | undefined): boolean {
   return span !== undefined && b[span[0]] === QUOTE;
 }
 
-/** Whether the value at `span` is an object with no members. */
-export function isEmptyObject(b: Uint8Array, span: Span): boolean {
-  return b[span[0]] === LBRACE && b[skipSpace(b, span[0] + 1)] === RBRACE;
-}
-
 /** Member names to pick, as bytes. */
 export class KeySet {
   readonly bytes: Uint8Array[];

@@ -1,19 +1,20 @@
-import { elements, isEmptyObject, isString, KeySet, parseSubject, pick, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
+import { elements, isString, KeySet, parseSubject, pick, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
 import type { CopyWriter } from './copy';
 
 // The rows of one log entry in COPY text format, written straight from the entry's bytes: the
-// history row, and for anything but a tombstone the objects row of its object. These are the
-// columns writer.ts's historyRecord and evolve.ts's toRow compute from a parsed entry (the spec
-// holds the two side by side). Entries are never parsed as a whole: json-scan finds the few
-// members the columns need, and the object's JSON goes to Postgres as it is.
+// history row, and for anything but a tombstone the objects row of its object but the object
+// itself. These are the columns writer.ts's historyRecord and evolve.ts's toRow compute from a
+// parsed entry (the spec holds the two side by side). Entries are never parsed as a whole:
+// json-scan finds the few members the columns need, and the object's JSON goes to Postgres as it is.
 //
-// The objects table stores the object with metadata.resourceVersion set to the entry's
-// sequence (evolve's withResourceVersion; the live projector uses jsonb_set). Here the member is
-// appended at the end of metadata as text: jsonb keeps the last of duplicate keys, so an older
-// resourceVersion in the object, if any, gives way exactly as with jsonb_set.
+// The objects row leaves the object out: the objects table stores the entry's object exactly as
+// history does (its resourceVersion is the row's rv, which readers set on the way out), so it is
+// taken from the history row with the same sequence, as jsonb already parsed and compressed
+// (rebuild-load.ts), and Postgres parses each object's JSON once, not twice.
 
 export const HISTORY_COLUMNS = ['seq', 'resource', 'namespace', 'name', 'type', 'actor', 'cause', 'correlation', 'time', 'object'];
-export const OBJECT_COLUMNS = ['resource', 'namespace', 'name', 'uid', 'rv', 'labels', 'owner_uids', 'node_name', 'phase', 'object'];
+/** The objects table's columns but `object`, which comes from the history row whose seq is `rv`. */
+export const OBJECT_COLUMNS = ['resource', 'namespace', 'name', 'uid', 'rv', 'labels', 'owner_uids', 'node_name', 'phase'];
 
 const ENVELOPE = new KeySet(['type', 'object', 'actor', 'cause', 'correlation', 'time']);
 const OBJECT = new KeySet(['metadata', 'spec', 'status']);
@@ -25,11 +26,11 @@ const DELETED = Buffer.from('"Deleted"');
 const EMPTY_OBJECT = Buffer.from('{}');
 
 const BACKSLASH = 0x5c;
-const LBRACE = 0x7b;
 
 /**
  * Writes the entry's history row into `history` and, unless the entry is a tombstone, its
- * objects row into `object` (which is reset first). Returns whether there is an objects row.
+ * objects row (OBJECT_COLUMNS) into `object`, which is reset first. Returns whether there is
+ * an objects row.
  */
 export function writeEntryRows(e: RawEntry, history: CopyWriter, object: CopyWriter): boolean {
   const b = e.data;
@@ -77,8 +78,6 @@ export function writeEntryRows(e: RawEntry, history: CopyWriter, object: CopyWri
   object.tab();
   if (isString(b, phase)) stringField(object, b, phase);
   else object.nul();
-  object.tab();
-  objectWithResourceVersion(object, b, obj, metadata, e.seq);
   object.endRow();
   return true;
 }
@@ -110,15 +109,6 @@ function numberField(out: CopyWriter, b: Uint8Array, span: Span | undefined): vo
 /** ownerReferences[*].uid as a text[] literal: {"a","b"}. */
 function ownerUids(out: CopyWriter, b: Uint8Array, owners: Span | undefined): void {
   out.text(textArray(elements(b, owners).map((el) => stringAt(b, pick(b, el, UID)[0]) ?? '')));
-}
-
-/** The object's JSON with `"resourceVersion":"<seq>"` as the last member of its metadata. */
-function objectWithResourceVersion(out: CopyWriter, b: Uint8Array, obj: Span, metadata: Span | undefined, seq: number): void {
-  if (!metadata || b[metadata[0]] !== LBRACE) return out.json(b, obj[0], obj[1]); // jsonb_set leaves such an object as it is
-  const close = metadata[1] - 1; // metadata's closing brace
-  out.json(b, obj[0], close);
-  out.text(`${isEmptyObject(b, metadata) ? '' : ','}"resourceVersion":"${seq}"`);
-  out.json(b, close, obj[1]);
 }
 
 /** A Postgres text[] literal, every element quoted: {"a","b"}. */

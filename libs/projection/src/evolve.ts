@@ -39,11 +39,15 @@ export function toRow(entry: LogEntry): ProjectedObject {
     ownerUids: (obj.metadata.ownerReferences ?? []).map((o) => o.uid),
     nodeName: typeof spec.nodeName === 'string' && spec.nodeName ? spec.nodeName : null,
     phase: typeof status.phase === 'string' ? status.phase : null,
-    object: withResourceVersion(obj, entry.seq),
+    object: obj,
   };
 }
 
-/** The stored object always carries the sequence of its latest entry as resourceVersion. */
+/**
+ * The object as readers hand it out: with the sequence of its latest entry as resourceVersion.
+ * The objects table stores the entry's object as the log holds it (the same jsonb as its history
+ * row, so a rebuild copies it instead of parsing it again); the row's rv is that sequence.
+ */
 export function withResourceVersion(obj: KubeObject, seq: number): KubeObject {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(seq) } };
 }

@@ -5,41 +5,40 @@ import { parseSubject, type RawEntry } from '@keelson/eventlog';
 import { CopyBatch, copyBatch, CopyStream, CopyWriter } from './copy';
 import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 
-// Loading a rebuilt projection into an empty schema, as fast as Postgres takes rows: two
-// connections, one COPY each, both open for the whole read.
-//  - history: every entry's row streams into `history` as the entry arrives;
-//  - objects: an object's first version streams into `objects` at once (in a log of creates,
-//    the common case of a rebuild's worst case, that is every object, and nothing is left for
-//    the end); a later version or a tombstone is kept in memory, folded, and applied at the end
-//    (its streamed row deleted, its newest row copied).
-// Both tables are truncated in their transaction, so the rows are written frozen (COPY FREEZE:
-// no vacuum pass or hint-bit writes follow), and their secondary indexes are dropped first and
-// built once at the end (one sort instead of an insertion per row).
-// The two transactions commit history first, then objects with the checkpoint, so a schema with
-// a checkpoint is always complete; a failure in between leaves history rows and no checkpoint,
-// and those are removed. Nothing else can conflict: the schema was empty.
+// Loading a rebuilt projection into an empty schema, as fast as Postgres takes rows, in one
+// transaction on one connection:
+//  - history: every entry's row streams into `history` through one COPY as the entry arrives;
+//  - objects: each object's columns but the object itself (a ~150-byte row) are kept in memory,
+//    the first version's in a batch, a later version or a tombstone folded in a map; at the end
+//    they go into a temporary table, and `objects` is filled from it joined with history on the
+//    sequence, taking each object's jsonb from its history row as it is stored (already parsed,
+//    already compressed): Postgres parses and compresses every object once, where a second COPY
+//    did both again (the larger half of its CPU per event, measured in docs/benchmarks.md).
+// Both tables are truncated in the transaction, so history is written frozen (COPY FREEZE: no
+// vacuum pass or hint-bit writes follow) and, with wal_level=minimal (libs/local's Postgres),
+// neither table's rows go through the WAL: they are synced at commit. Secondary indexes are
+// dropped first and built once at the end (one sort instead of an insertion per row).
+// A failure anywhere rolls the whole load back: a schema with a checkpoint is always complete.
 
-/** Bytes written to a COPY but not yet taken by its socket, past which reading waits. */
+/** Bytes written to the COPY but not yet taken by its socket, past which reading waits. */
 const MAX_BACKLOG = 8 * 1024 * 1024;
+
+const STAGING = 'rebuild_objects';
 
 export class RebuildLoad {
   private readonly scratch = new CopyWriter();
-  /** subject → newest objects row after its streamed one, null when deleted; true: streamed and unchanged since */
+  /** objects rows of first versions, in the order they came */
+  private readonly firsts = new CopyBatch();
+  /** subject → newest objects row after its first one, null when deleted; true: first version unchanged */
   private readonly changed = new Map<string, Buffer | null | true>();
   private constructor(
-    private readonly history: Side,
-    private readonly objects: Side,
+    private readonly tx: LoadTransaction,
     private readonly historyCopy: CopyStream,
-    private readonly objectsCopy: CopyStream,
   ) {}
 
   static async open(db: DataSource): Promise<RebuildLoad> {
-    const history = await Side.open(db, 'history');
-    const objects = await Side.open(db, 'objects').catch(async (e) => {
-      await history.rollback();
-      throw e;
-    });
-    return new RebuildLoad(history, objects, new CopyStream(history.client, 'history', HISTORY_COLUMNS, { freeze: true }), new CopyStream(objects.client, 'objects', OBJECT_COLUMNS, { freeze: true }));
+    const tx = await LoadTransaction.open(db, ['history', 'objects']);
+    return new RebuildLoad(tx, new CopyStream(tx.client, 'history', HISTORY_COLUMNS, { freeze: true }));
   }
 
   add(e: RawEntry): void {
@@ -48,8 +47,7 @@ export class RebuildLoad {
     const seen = this.changed.get(e.subject);
     if (seen === undefined) {
       if (!live) return; // a tombstone of an object this load never held
-      this.objectsCopy.rows.addRow(this.scratch.bytes());
-      this.objectsCopy.flush();
+      this.firsts.addRow(this.scratch.bytes());
       this.changed.set(e.subject, true);
     } else {
       this.changed.set(e.subject, live ? copyOf(this.scratch.bytes()) : null);
@@ -58,36 +56,38 @@ export class RebuildLoad {
 
   /** undefined to read on; a promise when Postgres is behind. */
   ready(): Promise<void> | undefined {
-    if (this.historyCopy.backlog < MAX_BACKLOG && this.objectsCopy.backlog < MAX_BACKLOG) return undefined;
-    return Promise.all([this.historyCopy.drained(), this.objectsCopy.drained()]).then(() => undefined);
+    return this.historyCopy.backlog < MAX_BACKLOG ? undefined : this.historyCopy.drained();
   }
 
-  /** Ends both loads, builds the indexes, and commits with the checkpoints (name → sequence). */
+  /** Ends the history load, fills objects, builds the indexes, and commits with the checkpoints (name → sequence). */
   async finish(checkpoints: Record<string, number>): Promise<void> {
-    await Promise.all([
-      this.historyCopy.end().then(() => this.history.restoreIndexes()),
-      this.objectsCopy.end().then(async () => {
-        await this.applyChanges();
-        await this.objects.restoreIndexes();
-        for (const [name, seq] of Object.entries(checkpoints)) await this.objects.client.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [name, seq]);
-      }),
-    ]);
-    await this.history.commit();
-    try {
-      await this.objects.commit();
-    } catch (e) {
-      await this.history.client.query(`TRUNCATE history`).catch(() => undefined);
-      throw e;
-    }
+    await this.historyCopy.end();
+    await this.loadObjects();
+    await this.tx.restoreIndexes();
+    for (const [name, seq] of Object.entries(checkpoints)) await this.tx.client.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [name, seq]);
+    await this.tx.commit();
   }
 
-  /** Gives up: open COPYs are cancelled first (a ROLLBACK would wait behind them), then both transactions roll back. */
+  /** Gives up: an open COPY is cancelled first (a ROLLBACK would wait behind it), then the transaction rolls back. */
   async abort(): Promise<void> {
-    await Promise.all([this.historyCopy.cancel(), this.objectsCopy.cancel()]);
-    await Promise.all([this.history.rollback(), this.objects.rollback()]);
+    await this.historyCopy.cancel();
+    await this.tx.rollback();
   }
 
-  /** Objects changed after their first version: the streamed row goes, the newest (if any) comes. */
+  /** The objects' columns into a temporary table (later versions replacing first ones), then into objects with their history rows' jsonb. */
+  private async loadObjects(): Promise<void> {
+    const { client } = this.tx;
+    const columns = OBJECT_COLUMNS.join(', ');
+    await client.query(`CREATE TEMP TABLE ${STAGING} (LIKE objects INCLUDING DEFAULTS) ON COMMIT DROP; ALTER TABLE ${STAGING} DROP COLUMN object`);
+    await copyBatch(client, STAGING, OBJECT_COLUMNS, this.firsts);
+    await this.applyChanges();
+    // Analyzed so that the planner hashes the small staging table and scans history once,
+    // rather than hashing history's objects (which would spill to disk past work_mem).
+    await client.query(`ANALYZE ${STAGING} (rv)`);
+    await client.query(`INSERT INTO objects (${columns}, object) SELECT ${OBJECT_COLUMNS.map((c) => `s.${c}`).join(', ')}, h.object FROM ${STAGING} s JOIN history h ON h.seq = s.rv`);
+  }
+
+  /** Objects changed after their first version: the first row goes, the newest (if any) comes. */
   private async applyChanges(): Promise<void> {
     const keys: string[][] = [[], [], []];
     const rows = new CopyBatch();
@@ -100,38 +100,40 @@ export class RebuildLoad {
       if (row) rows.addRow(row);
     }
     if (keys[0].length === 0) return;
-    await this.objects.client.query(
-      `DELETE FROM objects o USING unnest($1::text[], $2::text[], $3::text[]) AS k(resource, namespace, name)
+    await this.tx.client.query(
+      `DELETE FROM ${STAGING} o USING unnest($1::text[], $2::text[], $3::text[]) AS k(resource, namespace, name)
        WHERE o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name`,
       keys,
     );
-    if (rows.rows) await copyBatch(this.objects.client, 'objects', OBJECT_COLUMNS, rows);
+    if (rows.rows) await copyBatch(this.tx.client, STAGING, OBJECT_COLUMNS, rows);
   }
 }
 
-/** One table's side of the load: its own connection and transaction. */
-class Side {
+/** The load's connection and transaction, in which its tables are emptied and their secondary indexes dropped. */
+class LoadTransaction {
   private indexes: string[] = [];
   private constructor(
     private readonly runner: PostgresQueryRunner,
     readonly client: ClientBase,
-    private readonly table: string,
   ) {}
 
-  static async open(db: DataSource, table: string): Promise<Side> {
+  static async open(db: DataSource, tables: string[]): Promise<LoadTransaction> {
     const runner = db.createQueryRunner() as PostgresQueryRunner;
     const client = (await runner.connect()) as ClientBase;
-    const side = new Side(runner, client, table);
+    const tx = new LoadTransaction(runner, client);
     try {
       // A fresh schema holds nothing worth an fsync: a rebuild that dies is simply run again.
       await client.query(`BEGIN; SET LOCAL synchronous_commit = off`);
-      const [{ used }] = (await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS used`)).rows as { used: boolean }[];
-      if (used) throw new Error('replay needs an empty schema; this one already holds a projection');
-      await client.query(`TRUNCATE ${table}`);
-      side.indexes = await side.dropSecondaryIndexes();
-      return side;
+      for (const table of tables) {
+        const [{ used }] = (await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS used`)).rows as { used: boolean }[];
+        if (used) throw new Error('replay needs an empty schema; this one already holds a projection');
+      }
+      // Truncated in this transaction: COPY FREEZE may write frozen rows, and wal_level=minimal skips their WAL.
+      await client.query(`TRUNCATE ${tables.join(', ')}`);
+      for (const table of tables) tx.indexes.push(...(await tx.dropSecondaryIndexes(table)));
+      return tx;
     } catch (e) {
-      await side.rollback();
+      await tx.rollback();
       throw e;
     }
   }
@@ -153,12 +155,12 @@ class Side {
   }
 
   /** Drops the table's secondary indexes (primary keys stay) and returns their DDL. */
-  private async dropSecondaryIndexes(): Promise<string[]> {
+  private async dropSecondaryIndexes(table: string): Promise<string[]> {
     const { rows } = await this.client.query(
       `SELECT quote_ident(i.indexname) AS name, i.indexdef AS ddl FROM pg_indexes i
        WHERE i.schemaname = current_schema() AND i.tablename = $1
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`,
-      [this.table],
+      [table],
     );
     const found = rows as { name: string; ddl: string }[];
     if (found.length) await this.client.query(found.map((r) => `DROP INDEX ${r.name}`).join('; '));
@@ -166,7 +168,7 @@ class Side {
   }
 }
 
-/** A row kept past this entry: its own memory, not a view into a socket chunk or the scratch buffer. */
+/** A row kept past this entry: its own memory, not a view into the scratch buffer. */
 function copyOf(b: Buffer): Buffer {
   const out = Buffer.allocUnsafeSlow(b.length);
   b.copy(out);

@@ -84,7 +84,7 @@ const UPSERT_OBJECTS = {
   name: 'projector_upsert_objects',
   text: `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object)
      SELECT u.resource, u.namespace, u.name, u.uid, u.rv, u.labels::jsonb, u.owner_uids::text[], u.node_name, u.phase,
-            jsonb_set(h.object, '{metadata,resourceVersion}', to_jsonb(u.rv::text))
+            h.object
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
           AS u(resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase)
      JOIN history h ON h.seq = u.rv
