@@ -5,3 +5,4 @@ export * from './writer';
 export * from './projector';
 export * from './reader';
 export * from './replay';
+export * from './projector-thread';
