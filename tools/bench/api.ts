@@ -52,8 +52,8 @@ const CREATE_PHASES = [
 const SEED = n(1000); // pods stored before the create phases: the "1,000 stored" point
 const SELECTOR = 'shard=3'; // matches 10 % (pods.ts)
 // RSS right after the reads depends on whether V8 happened to collect their garbage yet; once
-// requests stop, its memory reducer collects within ~10 s. Both figures are printed, and the peak.
-const SETTLE_SECONDS = 15;
+// requests stop, its memory reducer may shrink the heap. Both figures are printed, and the peak.
+const SETTLE_SECONDS = 10;
 
 const cleanups: [string, () => Promise<unknown>][] = [];
 async function cleanup(): Promise<void> {
