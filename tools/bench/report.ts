@@ -84,7 +84,7 @@ export function printReport(rep: Report): Target[] {
   const perEvent = (cpuSeconds: number) => fmt((cpuSeconds * 1e6) / r.events, 1);
   console.log(`\nReplay: ${r.events} events in ${fmt(r.seconds, 2)} s = ${fmt(replayRate, 0)} events/s (CPU per event: replay ${perEvent(r.cpu.self)} µs, Postgres ${perEvent(r.cpu.postgres)} µs, nats-server ${perEvent(r.cpu.nats)} µs)`);
   console.log(
-    `apiserver child memory (apiserver + its projector, VmRSS): ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; with ${rep.storedLarge} pods stored ${fmt(rep.busyMemory.rssMb, 0)} MB right after the reads, ${fmt(rep.memory.rssMb, 0)} MB after idling (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)`,
+    `apiserver child memory (apiserver + its in-process projector, VmRSS): ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; with ${rep.storedLarge} pods stored ${fmt(rep.busyMemory.rssMb, 0)} MB right after the reads, ${fmt(rep.memory.rssMb, 0)} MB after idling (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)`,
   );
 
   const c64 = rep.creates.find((c) => c.clients === 64);

@@ -3,16 +3,12 @@ import type { DataSource } from 'typeorm';
 import { StatusError } from '@keelson/apimachinery';
 import { Api, defaultContext, InformerCache, NamespaceCache, ObjectStore, resolveRequest, WatchCache } from '@keelson/apiserver';
 import { EventLog, SecretBox } from '@keelson/eventlog';
-import { ObjectReader, openProjectionDb, Projector, ProjectorThread } from '@keelson/projection';
+import { ObjectReader, openProjectionDb, Projector } from '@keelson/projection';
 import type { ApiServerConfig } from './config';
 import { InternalApiController } from './internal.controller';
 
 export const CONFIG = Symbol('ApiServerConfig');
 const DB = Symbol('ProjectionDb');
-const PROJECTOR = Symbol('Projector');
-
-/** The live projector as the store and the shutdown see it, on this thread or its own. */
-type LiveProjector = Pick<Projector, 'waitFor' | 'checkpoint' | 'stop'>;
 
 /** Namespaces every cluster has, as kube-apiserver's system namespaces controller ensures. */
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
@@ -26,7 +22,7 @@ class Lifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
     @Inject(CONFIG) private readonly config: ApiServerConfig,
     private readonly api: Api,
     private readonly log: EventLog,
-    @Inject(PROJECTOR) private readonly projector: LiveProjector,
+    private readonly projector: Projector,
     @Inject(DB) private readonly db: DataSource,
     private readonly store: ObjectStore,
   ) {}
@@ -67,15 +63,9 @@ export class ApiServerModule {
         { provide: EventLog, useFactory: () => EventLog.connect({ servers: config.natsUrl, stream: config.stream, prefix: config.subjectPrefix, name: 'apiserver' }) },
         { provide: DB, useFactory: () => openProjectionDb(config.pgUrl, config.schema) },
         {
-          provide: PROJECTOR,
+          provide: Projector,
           inject: [EventLog, DB],
-          useFactory: async (log: EventLog, db: DataSource): Promise<LiveProjector> => {
-            if (config.projector && config.projectorThread) {
-              // DB first: the schema exists before the thread connects.
-              const t = new ProjectorThread({ servers: config.natsUrl, stream: config.stream, prefix: config.subjectPrefix, pgUrl: config.pgUrl, schema: config.schema });
-              await t.start();
-              return t;
-            }
+          useFactory: async (log: EventLog, db: DataSource) => {
             const p = new Projector(log, db);
             if (config.projector) await p.start();
             return p;
@@ -83,8 +73,8 @@ export class ApiServerModule {
         },
         {
           provide: ObjectStore,
-          inject: [EventLog, DB, PROJECTOR],
-          useFactory: async (log: EventLog, db: DataSource, projector: LiveProjector) => {
+          inject: [EventLog, DB, Projector],
+          useFactory: async (log: EventLog, db: DataSource, projector: Projector) => {
             const store = new ObjectStore(log, new ObjectReader(db), projector, SecretBox.fromKeyFile(config.secretKeyFile));
             store.namespaces = new NamespaceCache(log);
             store.watchCache = new WatchCache(log);

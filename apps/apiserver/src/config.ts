@@ -14,12 +14,6 @@ export interface ApiServerConfig {
   subjectPrefix?: string;
   /** run the projector in this process (the local default) */
   projector: boolean;
-  /**
-   * run that projector on a worker thread of its own, off the HTTP thread's event loop
-   * (projector-thread.ts). Off by default until an idle benchmark shows its p99 gain outweighs
-   * its ~20–50 MB of RSS (docs/benchmarks.md, api-p99b).
-   */
-  projectorThread: boolean;
   /** answer keelson.api.* over NATS (off for test servers sharing one NATS, whose subjects would collide) */
   internalApi: boolean;
   /** how often node agents are scraped for metrics.k8s.io (metrics-server's --metric-resolution); 0 = never */
@@ -37,7 +31,6 @@ export function apiServerConfig(overrides: Partial<ApiServerConfig> = {}, env = 
     stream: env.KEELSON_STREAM,
     subjectPrefix: env.KEELSON_SUBJECT_PREFIX,
     projector: (env.KEELSON_PROJECTOR ?? 'true') !== 'false',
-    projectorThread: env.KEELSON_PROJECTOR_THREAD === 'true',
     internalApi: (env.KEELSON_INTERNAL_API ?? 'true') !== 'false',
     metricResolutionSeconds: Number(env.KEELSON_METRIC_RESOLUTION ?? 5),
     ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)),

@@ -5,4 +5,3 @@ export * from './writer';
 export * from './projector';
 export * from './reader';
 export * from './replay';
-export * from './projector-thread';

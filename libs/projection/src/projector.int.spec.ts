@@ -23,12 +23,11 @@ const rebuilt = `rebuilt_${id}`;
 const pod = (name: string, gen: number) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: { app: 'web', gen: String(gen) } }, spec: { nodeName: `node-${gen % 3}`, containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Pending' } });
 const env = (type: Envelope['type'], name: string, gen: number): Envelope => ({ type, object: pod(name, gen), actor: 'user:test', time: new Date().toISOString() });
 
-/** A projector process; `thread` runs it on a worker thread, as the apiserver does. */
-function startChild(mode: 'inline' | 'thread' = 'inline'): Promise<ChildProcess> {
+function startChild(): Promise<ChildProcess> {
   // Compiled once (tools/compile-once.js): a restart takes a fraction of swc-node's start-up, so
   // the workload outlasts several kills even on a loaded machine.
   const root = join(__dirname, '../../..');
-  const child = spawn(process.execPath, ['-r', join(root, 'tools/compile-once.js'), join(__dirname, 'projector-main.ts'), servers, pgUrl, live, stream, prefix, mode], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
+  const child = spawn(process.execPath, ['-r', join(root, 'tools/compile-once.js'), join(__dirname, 'projector-main.ts'), servers, pgUrl, live, stream, prefix], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root });
   return new Promise((resolve, reject) => {
     child.stdout!.once('data', () => {
       child.stdout!.destroy();
@@ -84,7 +83,6 @@ describe('projector', () => {
     // history rows and waits to write objects) or the checkpoint row (so it waits at its start) —
     // and the projector is killed once Postgres shows it waiting on that session. Writes go on
     // meanwhile; the killed batch never commits, and the next projector must redo it exactly once.
-    // Every other projector runs on a worker thread, as in the apiserver: the process dies with it.
     const locker = new Client({ connectionString: pgUrl });
     await locker.connect();
     const lockerPid: number = (await locker.query('SELECT pg_backend_pid() AS pid')).rows[0].pid;
@@ -105,7 +103,7 @@ describe('projector', () => {
       await eventually(async () => (await locker.query(`SELECT seq FROM ${live}.checkpoints WHERE name = 'projector'`).catch(() => ({ rows: [] }))).rows.length > 0, 60_000);
       for (let i = 0; i < 4; i++) {
         // (TypeORM's schema sync at a projector's start takes the objects table's exclusive lock: start first, then hold)
-        if (i > 0) child = await startChild(i % 2 ? 'thread' : 'inline');
+        if (i > 0) child = await startChild();
         await locker.query(`BEGIN; ${holds[i % 2]}`);
         await appendOne(); // written after the hold is taken, so a batch is bound to wait on it
         await eventually(blocked, 60_000);

@@ -1,8 +1,8 @@
+import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { AckPolicy, DeliverPolicy, type JsMsg } from 'nats';
 import type { DataSource } from 'typeorm';
 import type { EventLog, RawEntry } from '@keelson/eventlog';
-import { Progress } from './progress';
 import { prepareBatch, readCheckpoint, writeBatch, type PreparedBatch } from './writer';
 
 // The projector: a durable JetStream consumer feeding Postgres. Messages are buffered as they
@@ -21,7 +21,8 @@ export interface ProjectorOptions {
 }
 
 export class Projector {
-  private readonly progress = new Progress();
+  private readonly progress = new EventEmitter();
+  private position = 0;
   private abort = new AbortController();
   private running?: Promise<void>;
   private durable?: string;
@@ -33,15 +34,16 @@ export class Projector {
     private readonly opts: ProjectorOptions = {},
   ) {
     this.name = opts.name ?? 'projector';
+    this.progress.setMaxListeners(0);
   }
 
   /** The last sequence written to Postgres. */
   get checkpoint(): number {
-    return this.progress.checkpoint;
+    return this.position;
   }
 
   async start(): Promise<void> {
-    this.progress.advance(await readCheckpoint(this.db, this.name));
+    this.position = await readCheckpoint(this.db, this.name);
     // One durable consumer per projector process: two projectors sharing one would split its
     // messages between them, and the checkpoint would let one skip what the other had not written.
     // Each sees every entry instead; the checkpoint lock serialises their writes, and a consumer
@@ -53,7 +55,7 @@ export class Projector {
       inactive_threshold: 10 * 60 * 1_000_000_000,
       ack_policy: AckPolicy.All,
       max_ack_pending: 20_000,
-      ...(this.checkpoint > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.checkpoint + 1 } : { deliver_policy: DeliverPolicy.All }),
+      ...(this.position > 0 ? { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: this.position + 1 } : { deliver_policy: DeliverPolicy.All }),
     });
     this.durable = durable;
     const consumer = await this.log.js.consumers.get(this.log.stream, durable);
@@ -76,7 +78,7 @@ export class Projector {
       flushing = null;
     };
     for await (const m of messages) {
-      if (m.seq <= this.checkpoint) {
+      if (m.seq <= this.position) {
         m.ack();
         continue;
       }
@@ -102,13 +104,28 @@ export class Projector {
   }
 
   private advance(seq: number, size: number): void {
-    this.progress.advance(seq);
+    if (seq > this.position) this.position = seq;
     this.opts.onBatch?.(size, seq);
+    this.progress.emit('advance', this.position);
   }
 
   /** Resolves once everything up to `seq` is in Postgres: what makes a read linearizable. */
   waitFor(seq: number, timeoutMs = 10_000): Promise<void> {
-    return this.progress.waitFor(seq, timeoutMs);
+    if (this.position >= seq) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onAdvance = (p: number) => {
+        if (p >= seq) {
+          clearTimeout(timer);
+          this.progress.off('advance', onAdvance);
+          resolve();
+        }
+      };
+      const timer = setTimeout(() => {
+        this.progress.off('advance', onAdvance);
+        reject(new Error(`projection did not reach ${seq} within ${timeoutMs} ms (at ${this.position})`));
+      }, timeoutMs);
+      this.progress.on('advance', onAdvance);
+    });
   }
 
   async stop(): Promise<void> {
