@@ -51,6 +51,9 @@ const CREATE_PHASES = [
 ];
 const SEED = n(1000); // pods stored before the create phases: the "1,000 stored" point
 const SELECTOR = 'shard=3'; // matches 10 % (pods.ts)
+// RSS right after the reads depends on whether V8 happened to collect their garbage yet; once
+// requests stop, its memory reducer may shrink the heap. Both figures are printed, and the peak.
+const SETTLE_SECONDS = 10;
 
 const cleanups: [string, () => Promise<unknown>][] = [];
 async function cleanup(): Promise<void> {
@@ -115,18 +118,23 @@ async function main(): Promise<void> {
     const profiling = profileFile && clients === 64;
     const load = loadavg()[0];
     if (profiling) api.startProfile();
+    api.startLoopStats();
     const cpu0 = api.cpuSeconds();
     const viaApi = await createPods(client, ns, count, clients, budget);
     const apiCpuSeconds = api.cpuSeconds() - cpu0;
+    const loop = await api.stopLoopStats();
     if (profiling) await api.stopProfile();
     remember(ns, viaApi, count);
     const direct = await appendRaw(raw, ns, count, clients, budget);
-    creates.push({ clients, count, api: viaApi, raw: direct, apiCpuSeconds, load });
+    creates.push({ clients, count, api: viaApi, raw: direct, apiCpuSeconds, load, loop });
   }
 
   step(`GET and LIST with ${stored.length} pods stored`);
   const get10k = await getPods(client, stored, n(1000), budget);
   const list10k = await listPods(client, SELECTOR, Math.round(stored.length / 10), n(100), budget);
+  const busyMemory = api.memory();
+  step(`idle for ${SETTLE_SECONDS} s, then the apiserver's RSS as ps shows it`);
+  await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
   const memory = api.memory();
 
   step(`watch: ${flags.watchers} watchers, ${flags['watch-events']} creates`);
@@ -149,6 +157,7 @@ async function main(): Promise<void> {
     watch,
     replay,
     memory,
+    busyMemory,
     idleMemory,
   };
   printReport(report);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@keelson/local';
+import type { LoopStats } from './loop-hook';
 
 // The apiserver under test, in a process of its own: the load generator's CPU time does not
 // count against it, and its memory can be read from /proc. `setpriv --pdeathsig` makes the
@@ -14,9 +15,14 @@ export interface ApiServerChild {
   memory(): { rssMb: number; peakMb: number };
   /** user + system CPU time the child has used so far, in seconds (/proc/<pid>/stat) */
   cpuSeconds(): number;
+  /** the same for the main thread alone (HTTP, handlers): the time its event loop was busy */
+  mainThreadCpuSeconds(): number;
   /** With `profileFile`: start, then stop the V8 CPU profiler in the child (see profile-hook.ts). */
   startProfile(): void;
   stopProfile(): Promise<void>;
+  /** Event-loop delay and GC pauses of the child's main thread between the two calls (loop-hook.ts). */
+  startLoopStats(): void;
+  stopLoopStats(): Promise<LoopStats>;
   stop(): Promise<void>;
 }
 
@@ -34,7 +40,7 @@ const REPO_ROOT = join(__dirname, '../..');
 export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChild> {
   const port = await freePort();
   const logFile = join(o.root, 'apiserver.log');
-  const hook = o.profileFile ? ['--enable-source-maps', '-r', join(__dirname, 'profile-hook.ts')] : [];
+  const hook = ['-r', join(__dirname, 'loop-hook.ts'), ...(o.profileFile ? ['--enable-source-maps', '-r', join(__dirname, 'profile-hook.ts')] : [])];
   // Compiled once (tools/compile-once.js), as a deployment would run it: no TypeScript toolchain resident.
   const args = ['--pdeathsig', 'TERM', '--', process.execPath, '-r', join(REPO_ROOT, 'tools/compile-once.js'), ...hook, 'apps/apiserver/src/main.ts'];
   const env = {
@@ -71,20 +77,33 @@ export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChi
     url,
     pid,
     memory: () => readMemory(pid),
-    cpuSeconds: () => readCpuSeconds(pid),
+    cpuSeconds: () => readCpuSeconds(`/proc/${pid}/stat`),
+    mainThreadCpuSeconds: () => readCpuSeconds(`/proc/${pid}/task/${pid}/stat`),
     startProfile: () => child.send('profile-start'),
-    stopProfile: () =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error('the apiserver child did not write its CPU profile within 60 s')), 60_000);
-        child.once('message', (m) => {
-          clearTimeout(timer);
-          if (m === 'profile-written') resolve();
-          else reject(new Error(`unexpected message from the apiserver child: ${String(m)}`));
-        });
-        child.send('profile-stop');
-      }),
+    stopProfile: () => answer(child, 'profile-stop', (m) => (m === 'profile-written' ? true : undefined), 'its CPU profile').then(() => undefined),
+    startLoopStats: () => child.send('loop-start'),
+    stopLoopStats: () => answer(child, 'loop-stop', (m) => (m as { loop?: LoopStats }).loop, 'its event-loop figures'),
     stop,
   };
+}
+
+/** Sends `request` and resolves with the first message `pick` recognises (other messages are another hook's). */
+function answer<T>(child: ChildProcess, request: string, pick: (m: unknown) => T | undefined, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onMessage = (m: unknown) => {
+      const v = m !== null && m !== undefined ? pick(m) : undefined;
+      if (v === undefined) return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(v);
+    };
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      reject(new Error(`the apiserver child did not send ${what} within 60 s`));
+    }, 60_000);
+    child.on('message', onMessage);
+    child.send(request);
+  });
 }
 
 async function waitReady(url: URL, child: ChildProcess, logFile: string): Promise<void> {
@@ -109,9 +128,9 @@ function readMemory(pid: number): { rssMb: number; peakMb: number } {
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 };
 }
 
-/** utime + stime, fields 14 and 15 of /proc/<pid>/stat, counted after the ")" that ends the command name. */
-function readCpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+/** utime + stime, fields 14 and 15 of a /proc stat file, counted after the ")" that ends the command name. */
+function readCpuSeconds(statFile: string): number {
+  const fields = readFileSync(statFile, 'utf8').replace(/^.*\) /s, '').split(' ');
   // fields[0] is field 3 (state), so field 14 is fields[11] and field 15 fields[12]; ticks are 1/100 s on Linux.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -16,6 +16,7 @@ import { treeCpuSeconds } from './cpu';
 import { ApiClient } from './http';
 import { fmt, percentile, rate } from './load';
 import { createPods } from './phases';
+import { loopCells } from './loop-hook';
 import { printProfile, summarizeProfile } from './profile-summary';
 
 const { values: flags } = parseArgs({
@@ -46,23 +47,25 @@ async function main(): Promise<void> {
     const client = new ApiClient(api.url, clients);
     stops.push(async () => client.close());
 
-    const cpu = () => ({ api: api.cpuSeconds(), nats: treeCpuSeconds(nats.pid), pg: treeCpuSeconds(pg.pid), bench: ownCpuSeconds() });
-    console.log(`| round | creates | creates/s | p50 ms | p99 ms | apiserver ms/create | nats-server ms/create | Postgres ms/create | load generator ms/create | load |`);
-    console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
+    const cpu = () => ({ api: api.cpuSeconds(), main: api.mainThreadCpuSeconds(), nats: treeCpuSeconds(nats.pid), pg: treeCpuSeconds(pg.pid), bench: ownCpuSeconds() });
+    console.log(`| round | creates | creates/s | p50 ms | p99 ms | apiserver ms/create (main thread) | nats-server ms/create | Postgres ms/create | load generator ms/create | loop delay p99 / max ms | scavenges (ms, max) | other GC (ms, max) | load |`);
+    console.log(`|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|`);
     for (let round = 0; round <= rounds; round++) {
       const ns = `load-${round}`;
       await client.ok('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
       const profiling = profileFile && round === rounds;
       if (profiling) api.startProfile();
       const load = loadavg()[0];
+      api.startLoopStats();
       const c0 = cpu();
       const r = await createPods(client, ns, creates, clients, 300);
       const c1 = cpu();
+      const loop = await api.stopLoopStats();
       if (profiling) await api.stopProfile();
       if (r.errors) throw new Error(`${r.errors} creates failed: ${r.firstError}`);
       const per = (s: number) => fmt((1000 * s) / r.done, 3);
       const label = round === 0 ? 'warm-up' : String(round);
-      console.log(`| ${label} | ${r.done} | ${fmt(rate(r), 0)} | ${fmt(percentile(r.latencies, 50), 2)} | ${fmt(percentile(r.latencies, 99), 2)} | ${per(c1.api - c0.api)} | ${per(c1.nats - c0.nats)} | ${per(c1.pg - c0.pg)} | ${per(c1.bench - c0.bench)} | ${fmt(load, 1)} |`);
+      console.log(`| ${label} | ${r.done} | ${fmt(rate(r), 0)} | ${fmt(percentile(r.latencies, 50), 2)} | ${fmt(percentile(r.latencies, 99), 2)} | ${per(c1.api - c0.api)} (${per(c1.main - c0.main)}) | ${per(c1.nats - c0.nats)} | ${per(c1.pg - c0.pg)} | ${per(c1.bench - c0.bench)} | ${loopCells(loop)} | ${fmt(load, 1)} |`);
     }
     if (profileFile) printProfile(summarizeProfile(profileFile, 40));
   } finally {

@@ -4,7 +4,7 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '@keelson/apimachinery';
 import { parseApiVersion } from '@keelson/resources';
 import { patchMetaFor } from '../meta/kubernetes-types';
-import { createdFieldsV1 } from './created-fields';
+import { createdFieldsV1, sortStrings } from './created-fields';
 import { recordUpdate } from './record-update';
 import { trackedView } from './reset-fields';
 import { compare } from './walk';
@@ -66,5 +66,17 @@ describe('createdFieldsV1', () => {
     })();
     expect(general).toMatch(/\.spec\.containers.*omits key field "name"/);
     expect(() => recordUpdate({ old: null, updated: obj, manager: 'm', apiVersion: 'v1', now: '2026-01-01T00:00:00Z' })).toThrow(general);
+  });
+});
+
+describe('sortStrings', () => {
+  it('orders as Array.prototype.sort does, at the sizes a create meets and past them', () => {
+    const words = ['f:spec', 'f:metadata', 'k:{"name":"b"}', 'k:{"name":"a"}', 'f:', 'F:x', 'f:é', 'f:z', 'v:"10"', 'v:"9"', 'f:spec'];
+    for (let n = 0; n <= 40; n++) {
+      const a = Array.from({ length: n }, (_, i) => words[(i * 7 + n) % words.length] + (i % 3 ? '' : String(n - i)));
+      const expected = [...a].sort();
+      sortStrings(a);
+      expect(a).toEqual(expected);
+    }
   });
 });

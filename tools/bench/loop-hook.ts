@@ -1,0 +1,65 @@
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+
+// Preloaded (`-r`) into the apiserver child by the benchmarks: where a create's tail latency
+// comes from is the HTTP thread's event loop being busy, so the bench asks the child for its
+// event-loop delay and its GC pauses over each create phase. 'loop-start' on the IPC channel
+// starts both; 'loop-stop' answers { loop: LoopStats }. Off between phases (the delay monitor
+// is a 1 ms timer).
+
+export interface LoopStats {
+  /** event-loop delay of the main (HTTP) thread, ms */
+  delayP50: number;
+  delayP99: number;
+  delayMax: number;
+  /** GC pauses on the main thread: scavenges, and the rest (mark-compact, incremental steps) */
+  scavenges: number;
+  scavengeMs: number;
+  scavengeMaxMs: number;
+  otherGcs: number;
+  otherGcMs: number;
+  otherGcMaxMs: number;
+}
+
+/** The figures as three table cells: loop delay p99 / max; scavenges; other GCs. */
+export function loopCells(s: LoopStats): string {
+  const f = (x: number) => x.toFixed(1);
+  return `${f(s.delayP99)} / ${f(s.delayMax)} | ${s.scavenges} (${f(s.scavengeMs)}, ${f(s.scavengeMaxMs)}) | ${s.otherGcs} (${f(s.otherGcMs)}, ${f(s.otherGcMaxMs)})`;
+}
+
+const ms = (ns: number) => Math.round(ns / 1e4) / 100;
+
+if (process.send) {
+  let histogram: IntervalHistogram | undefined;
+  let observer: PerformanceObserver | undefined;
+  let gc = { scavenges: 0, scavengeMs: 0, scavengeMaxMs: 0, otherGcs: 0, otherGcMs: 0, otherGcMaxMs: 0 };
+  process.on('message', (m) => {
+    if (m === 'loop-start') {
+      gc = { scavenges: 0, scavengeMs: 0, scavengeMaxMs: 0, otherGcs: 0, otherGcMs: 0, otherGcMaxMs: 0 };
+      observer = new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          // detail.kind 1 is a scavenge (NODE_PERFORMANCE_GC_MINOR)
+          if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === 1) {
+            gc.scavenges++;
+            gc.scavengeMs += e.duration;
+            gc.scavengeMaxMs = Math.max(gc.scavengeMaxMs, e.duration);
+          } else {
+            gc.otherGcs++;
+            gc.otherGcMs += e.duration;
+            gc.otherGcMaxMs = Math.max(gc.otherGcMaxMs, e.duration);
+          }
+        }
+      });
+      observer.observe({ entryTypes: ['gc'] });
+      histogram = monitorEventLoopDelay({ resolution: 1 });
+      histogram.enable();
+    } else if (m === 'loop-stop' && histogram) {
+      histogram.disable();
+      observer?.disconnect();
+      const h = histogram;
+      const stats: LoopStats = { delayP50: ms(h.percentile(50)), delayP99: ms(h.percentile(99)), delayMax: ms(h.max), ...gc };
+      histogram = undefined;
+      process.send?.({ loop: stats });
+    }
+  });
+  process.channel?.unref();
+}
