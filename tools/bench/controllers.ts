@@ -21,7 +21,7 @@ import type { KubeObject } from '@keelson/apimachinery';
 import { filterFor, type EventLog, type LogEntry } from '@keelson/eventlog';
 import { ApiClient as InternalClient, objectPath } from '@keelson/informer';
 import { closedLoop, fmt } from './load';
-import { cleanup, cpuSeconds, memoryMb, onCleanup, sleep, startApiPlane, startChild, step, waitForLog } from './processes';
+import { cleanup, cpuSeconds, memoryMb, onCleanup, sleep, startApiPlane, startChild, step, waitForLog, within } from './processes';
 
 const { values: flags } = parseArgs({
   options: { nodes: { type: 'string', default: '100' }, replicas: { type: 'string', default: '1000' }, 'cpu-prof': { type: 'string' }, keep: { type: 'boolean', default: false } },
@@ -136,7 +136,7 @@ async function main(): Promise<void> {
   const cpu0 = cpuSeconds(cm.pid);
   const t0 = Date.now();
   await client.ok('POST', `/apis/apps/v1/namespaces/${NS}/deployments`, deployment('registry.example.com/web:1'));
-  await Promise.race([everyPodBound, sleep(300_000)]);
+  await within(everyPodBound, 300_000);
   const boundSeconds = (Math.max(...bound) - t0) / 1000;
   const createdSeconds = (Math.max(...created.slice(0, REPLICAS)) - t0) / 1000;
   await waitFor((d) => d.status?.availableReplicas === REPLICAS, 300_000);

@@ -11,6 +11,15 @@ import { ApiClient } from './http';
 
 export const ROOT = resolve(__dirname, '../..');
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** `promise`, or `undefined` after `ms`: the timer is cleared either way, so it cannot keep the process alive (a bare 600 s sleep in the race kept it alive 10 min after the table). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 export const step = (what: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${what}`);
 
 const cleanups: [string, () => Promise<unknown>][] = [];

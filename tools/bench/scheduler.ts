@@ -37,6 +37,7 @@ import { freePort, startNats, startPostgres } from '@keelson/local';
 import { ApiClient } from './http';
 import { closedLoop, fmt, percentile } from './load';
 import { printProfile, summarizeProfile } from './profile-summary';
+import { sleep, step, within } from './processes';
 import { benchNode, benchPod, WORKLOADS, ZONES, type Workload } from './scheduler-objects';
 
 
@@ -65,17 +66,6 @@ const ROOT = resolve(__dirname, '../..');
 /** what the scheduler child runs with: see docs/benchmarks.md for what each buys */
 const SCHEDULER_NODE_FLAGS = (flags['scheduler-node-flags'] ?? '').split(' ').filter(Boolean);
 const LEASE = { name: 'kube-scheduler', leaseMs: 5000, renewMs: 1000 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** `promise`, or `undefined` after `ms`: the timer is cleared either way, so it cannot keep the process alive (a bare 600 s sleep in the race kept it alive 10 min after the table). */
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<undefined>((r) => (timer = setTimeout(() => r(undefined), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-const step = (what: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${what}`);
 
 const cleanups: [string, () => Promise<unknown>][] = [];
 async function cleanup(): Promise<void> {
