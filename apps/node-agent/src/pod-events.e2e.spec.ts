@@ -112,7 +112,9 @@ describe('node agent: the kubelet Events of a pod, read with kubectl', () => {
   });
 
   it('a failing readiness probe shows Unhealthy with the probe output', async () => {
-    await apply('unready', podYaml('unready', '  - name: main\n    image: busybox\n    command: [sleep, "3600"]\n    readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 2}\n'));
+    // timeoutSeconds 10: on a loaded machine a `docker exec` can outlast the default 1 s, and a timed-out
+    // probe is another failure with another message (its own Event), not the one this case counts.
+    await apply('unready', podYaml('unready', '  - name: main\n    image: busybox\n    command: [sleep, "3600"]\n    readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 2, timeoutSeconds: 10}\n'));
     const unhealthy = await eventWith('unready', 'Unhealthy', /^Readiness probe failed: /);
     expect(unhealthy).toMatchObject({ type: 'Warning', source: { component: 'kubelet' }, involvedObject: { fieldPath: 'spec.containers{main}' } });
     expect(unhealthy.message).toContain('/tmp/ready');
