@@ -9,13 +9,17 @@
 // the softirq work of every hop (bridges, netfilter, VXLAN) to the process it interrupted, so
 // this is what the path costs — the figure to read when the machine is loaded.
 //
-//   npm run bench:overlay -- [--seconds=5] [--rounds=3] [--rtts=5000] [--size=64] [--pin=none|same|split] [--json=<file>]
+//   npm run bench:overlay -- [--seconds=5] [--rounds=3] [--rtts=5000] [--size=64] [--pin=node|none|same|split] [--json=<file>]
 //
-// --pin (default none) pins every path's processes alike with taskset: `same` puts sender and
-// receiver on CPU 0, `split` senders on 0 and receivers on 1. Unpinned, a single stream's rate is
-// set by whichever CPU runs the sender, and on one machine that CPU also carries every hop of
-// the path in softirq (both nodes' forwarding, which real nodes do on two machines); with `same`
-// the rate is one CPU's bytes per second, so the throughput ratio is the inverse cost ratio.
+// --pin places every path's work alike. `node` (the default) models two machines of one CPU each:
+// node A's pod processes run on CPU 0 and node B's on CPU 1 (taskset), and Receive Packet Steering
+// on each node's underlay receive (eth0's rps_cpus) hands what arrives for a node to that node's
+// CPU — the direct veth's two ends get the same. Without it, veth delivers with netif_rx on the
+// sending CPU, so that one CPU would run every hop of BOTH nodes in softirq, which on a real
+// cluster runs on two machines. RPS here is the bench's placement, not a setting for real nodes.
+// `none` leaves the scheduler to place the processes and the softirq work follows the sender (the
+// default until 2026-11-27); `same` puts sender and receiver on CPU 0 (the rate is one CPU's bytes
+// per second, so the throughput ratio is the inverse cost ratio); `split` senders on 0, receivers on 1.
 //
 // Node namespaces keelson-node-231/-232 (libs/overlay's lab: real flannel.1, CNI bridge plugin).
 // The traffic is a small Node TCP sender/receiver run in the pod namespaces with `ip netns exec`,
@@ -23,21 +27,24 @@
 // Everything is removed at the end, on error and on Ctrl-C. Needs root.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { linkCounters, nodeExec } from '@keelson/overlay';
 import { startOverlayLab, type LabNode, type OverlayLab } from '@keelson/overlay/src/lab/overlay-lab';
 
-const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rtts: { type: 'string', default: '5000' }, size: { type: 'string', default: '64' }, pin: { type: 'string', default: 'none' }, json: { type: 'string' } } });
+const { values: flags } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rounds: { type: 'string', default: '3' }, rtts: { type: 'string', default: '5000' }, size: { type: 'string', default: '64' }, pin: { type: 'string', default: 'node' }, json: { type: 'string' } } });
 const SECONDS = Number(flags.seconds);
 const ROUNDS = Number(flags.rounds);
 const RTTS = Number(flags.rtts);
 const SIZE = Number(flags.size);
-const PIN = flags.pin as 'none' | 'same' | 'split';
-if (!['none', 'same', 'split'].includes(PIN)) throw new Error(`--pin=${PIN}: none, same or split`);
-/** `taskset -c N` for a sender (client) or receiver (server) under --pin; nothing when unpinned. */
-const pinned = (role: 'client' | 'server'): string[] => (PIN === 'none' ? [] : ['taskset', '-c', PIN === 'split' && role === 'server' ? '1' : '0']);
+const PIN = flags.pin as 'node' | 'none' | 'same' | 'split';
+if (!['node', 'none', 'same', 'split'].includes(PIN)) throw new Error(`--pin=${PIN}: node, none, same or split`);
+/** The CPU that stands for node `index`'s machine under --pin=node. */
+const nodeCPU = (index: number) => index % availableParallelism();
+/** `taskset -c N` for a sender (client) or receiver (server) in node `index`'s pod under --pin; nothing when unpinned. */
+const pinned = (role: 'client' | 'server', index: number): string[] =>
+  PIN === 'none' ? [] : ['taskset', '-c', String(PIN === 'node' ? nodeCPU(index) : PIN === 'split' && role === 'server' ? 1 : 0)];
 // Node numbers no suite or other bench uses (libs/proxy's e2e has 43; node-agent 7, runtime 9, bench:node 8).
 const NODES = [231, 232];
 const SINK_PORT = 5201;
@@ -84,9 +91,9 @@ async function cleanup(): Promise<void> {
 }
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => void cleanup().finally(() => process.exit(130)));
 
-/** Starts a server in a namespace and resolves once it listens; its stdout lines are queued. */
-async function server(ns: string, port: number, mode: 'sink' | 'echo'): Promise<() => Promise<string>> {
-  const child = spawn('ip', ['netns', 'exec', ns, ...pinned('server'), process.execPath, '-e', SERVER, '--', String(port), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** Starts a server in a node's pod and resolves once it listens; its stdout lines are queued. */
+async function server(node: LabNode, port: number, mode: 'sink' | 'echo'): Promise<() => Promise<string>> {
+  const child = spawn('ip', ['netns', 'exec', node.pod.ns, ...pinned('server', lab!.nodes.indexOf(node)), process.execPath, '-e', SERVER, '--', String(port), mode], { stdio: ['ignore', 'pipe', 'inherit'] });
   children.push(child);
   const lines: string[] = [];
   const waiters: ((l: string) => void)[] = [];
@@ -96,9 +103,9 @@ async function server(ns: string, port: number, mode: 'sink' | 'echo'): Promise<
   return next;
 }
 
-async function client(ns: string, code: string, args: (string | number)[]): Promise<string> {
+async function client(node: LabNode, code: string, args: (string | number)[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('ip', ['netns', 'exec', ns, ...pinned('client'), process.execPath, '-e', code, '--', ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn('ip', ['netns', 'exec', node.pod.ns, ...pinned('client', lab!.nodes.indexOf(node)), process.execPath, '-e', code, '--', ...args.map(String)], { stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(child);
     let out = '';
     child.stdout!.on('data', (c: Buffer) => (out += c));
@@ -115,9 +122,14 @@ async function main(): Promise<void> {
   await nodeExec(b.pod.ns, 'ip', ['addr', 'add', `${DIRECT.bIP}/30`, 'dev', DIRECT.b]);
   await nodeExec(a.pod.ns, 'ip', ['link', 'set', DIRECT.a, 'up']);
   await nodeExec(b.pod.ns, 'ip', ['link', 'set', DIRECT.b, 'up']);
+  if (PIN === 'node') {
+    // Each node's receive on its own CPU, as on its own machine: the underlay's eth0 (overlay and
+    // host-gw) and the direct veth's end in that node's pod. Goes with the devices at cleanup.
+    for (const [i, ns, dev] of [[0, a.namespace.name, 'eth0'], [1, b.namespace.name, 'eth0'], [0, a.pod.ns, DIRECT.a], [1, b.pod.ns, DIRECT.b]] as const) await steerReceive(ns, dev, nodeCPU(i));
+  }
 
-  const sinks = new Map(await Promise.all([a, b].map(async (node) => [node, await server(node.pod.ns, SINK_PORT, 'sink')] as const)));
-  await server(b.pod.ns, ECHO_PORT, 'echo');
+  const sinks = new Map(await Promise.all([a, b].map(async (node) => [node, await server(node, SINK_PORT, 'sink')] as const)));
+  await server(b, ECHO_PORT, 'echo');
 
   /** Routes the pods' traffic for `mode`: flannel.1 (what reconcilePeers keeps) or the underlay. */
   async function route(mode: Mode): Promise<void> {
@@ -129,7 +141,7 @@ async function main(): Promise<void> {
   /** One stream `from` → `to`: its rate, and the CPU of sender, receiver and ksoftirqd per GB moved. */
   async function stream(mode: Mode, from: LabNode, to: LabNode): Promise<{ gbits: number; cpuPerGB: number }> {
     const soft0 = ksoftirqdSeconds();
-    const sender = JSON.parse(await client(from.pod.ns, SENDER, [addressOf(mode, to), SINK_PORT, SECONDS])) as { cpu: number };
+    const sender = JSON.parse(await client(from, SENDER, [addressOf(mode, to), SINK_PORT, SECONDS])) as { cpu: number };
     const sink = JSON.parse(await sinks.get(to)!()) as { bytes: number; seconds: number; cpu: number };
     const soft = ksoftirqdSeconds() - soft0;
     return { gbits: (sink.bytes * 8) / sink.seconds / 1e9, cpuPerGB: (sender.cpu + sink.cpu + soft) / (sink.bytes / 1e9) };
@@ -146,7 +158,7 @@ async function main(): Promise<void> {
       const ab = await stream(mode, a, b);
       const after = await linkCounters(a.namespace.name);
       const ba = await stream(mode, b, a);
-      const lat = JSON.parse(await client(a.pod.ns, PINGER, [addressOf(mode, b), ECHO_PORT, RTTS, SIZE])) as { p50: number; p99: number };
+      const lat = JSON.parse(await client(a, PINGER, [addressOf(mode, b), ECHO_PORT, RTTS, SIZE])) as { p50: number; p99: number };
       const r = results[mode];
       // A round's figure is the mean of its two directions; the medians are taken over rounds.
       r.gbits.push((ab.gbits + ba.gbits) / 2);
@@ -167,6 +179,7 @@ async function main(): Promise<void> {
   const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
   const fmtLoad = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
   console.log(`\nPod-to-pod over the overlay vs without it (median of ${ROUNDS} rounds, each the mean of A→B and B→A; ${SECONDS} s single TCP stream; pin ${PIN}; ${RTTS} × ${SIZE}-byte ping-pongs)`);
+  if (PIN === 'node') console.log(`placement: each node a machine of one CPU — node A's pod processes and receive (RPS on its eth0) on CPU ${nodeCPU(0)}, node B's on CPU ${nodeCPU(1)}; the direct veth's ends alike`);
   console.log(`load average before ${fmtLoad(loadBefore)}, after ${fmtLoad(loadAfter)} (1/5/15 min); CPU = sender + receiver + ksoftirqd, user + system, per GB received`);
   console.log('| path    | throughput Gbit/s | CPU s/GB | RTT p50 µs | RTT p99 µs | flannel.1 TX MiB | throughput vs direct | CPU/GB vs direct | p50 RTT vs direct |');
   console.log('|---------|------------------:|---------:|-----------:|-----------:|-----------------:|---------------------:|-----------------:|------------------:|');
@@ -182,6 +195,11 @@ async function main(): Promise<void> {
   console.log(`\noverlay/direct throughput ${pct(ratio)} (median of per-round ratios ${pct(paired('overlay', 'direct'))}; target ≥ 80 %: ${ratio >= 0.8 ? 'met' : 'NOT met'}); overlay/host-gw ${pct(summary.overlay.gbits / summary['host-gw'].gbits)} (per-round ${pct(paired('overlay', 'host-gw'))})`);
   console.log(`direct/overlay CPU per GB ${pct(summary.direct.cpuPerGB / summary.overlay.cpuPerGB)}: the throughput ratio a CPU-bound run would show`);
   if (flags.json) writeFileSync(flags.json, JSON.stringify({ flags, results, summary, loads, loadBefore, loadAfter }, null, 2));
+}
+
+/** Receive Packet Steering: packets `dev` receives in namespace `ns` are processed on `cpu`. */
+async function steerReceive(ns: string, dev: string, cpu: number): Promise<void> {
+  await nodeExec(ns, 'tee', [`/sys/class/net/${dev}/queues/rx-0/rps_cpus`], (1 << cpu).toString(16));
 }
 
 /** CPU seconds (user + system) the ksoftirqd threads have used: softirq work deferred out of the processes. */
