@@ -11,7 +11,7 @@
 import { isObject } from '../json';
 import { PatchMeta } from '../meta/patch-meta';
 import { listElement } from './walk';
-import { cached, remember, shapeOf } from './shape-cache';
+import { forShape } from './shape-cache';
 
 interface Node {
   member: boolean;
@@ -23,10 +23,7 @@ interface Node {
  * The result is shared between objects of one shape (shape-cache.ts) and frozen: never change it in place.
  */
 export function createdFieldsV1(view: Record<string, unknown>, meta: PatchMeta): Record<string, unknown> {
-  const key = shapeOf(view, meta);
-  const known = cached(meta, key);
-  if (known) return known;
-  return remember(meta, key, walkedFieldsV1(view, meta));
+  return forShape(view, meta, () => walkedFieldsV1(view, meta));
 }
 
 /** The same FieldsV1, always built by walking the object (what the cache holds; the specs compare both). */

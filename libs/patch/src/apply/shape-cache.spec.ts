@@ -49,7 +49,7 @@ describe('createdFieldsV1 from the shape cache', () => {
     expect(JSON.stringify(created(base))).toBe(viaComparison(base));
   });
 
-  it('given a key that, written out without its length, would spell another shape, then the two stay apart', () => {
+  it('given a key that, written out concatenated with the others, would spell another shape, then the two stay apart', () => {
     const widget = (spec: Record<string, unknown>) => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec }) as KubeObject;
     // `{a: {b: 1}, c: 1}` and `{'a{b': 1, '}c': 1}` both read "{a{bs}cs}" when keys are simply concatenated.
     for (const obj of [widget({ 'a{b': 1, '}c': 1 }), widget({ a: { b: 1 }, c: 1 })]) expect(JSON.stringify(created(obj))).toBe(viaComparison(obj));

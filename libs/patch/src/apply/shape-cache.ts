@@ -4,60 +4,95 @@
 // every bench pod, has one shape, so the tree built for the first is the answer for the rest:
 // the creates skip building and sorting it (a quarter of a create handler's garbage).
 //
-// shapeOf encodes exactly what created-fields.ts's childrenOf reads, and nothing it does not:
-// same keys (top-level undefined skipped), same meta lookups, same list elements (so a list-map
-// item without its key throws the same error). Keys and elements are length-prefixed, so two
-// shapes cannot spell the same string.
+// A shape is read as a sequence of tokens — the keys and list elements as they are, and
+// symbols for "a map begins", "ends", … — that exactly follows what created-fields.ts's
+// childrenOf reads (same keys, top-level undefined skipped; same meta lookups; same list
+// elements, so a list-map item without its key throws the same error). The shapes of one kind
+// are a trie over those tokens: one Map lookup per token, no string built from the whole
+// object. Keys are strings and markers symbols, so no key can pass for a marker.
 
 import { isObject } from '../json';
 import { PatchMeta } from '../meta/patch-meta';
 import { listElement } from './walk';
 
-/** Shapes kept per kind; past that the kind's cache starts over (objects of unbounded shapes do not grow memory). */
-const MAX_SHAPES = 256;
+const MAP = Symbol('map');
+const LIST = Symbol('list');
+const END = Symbol('end');
+const ATOMIC_MAP = Symbol('atomic map');
+const ATOMIC_LIST = Symbol('atomic list');
+const SCALAR = Symbol('scalar');
 
-const byKind = new WeakMap<PatchMeta, Map<string, Record<string, unknown>>>();
-
-/** A string naming `view`'s shape as childrenOf sees it under `meta`. */
-export function shapeOf(view: Record<string, unknown>, meta: PatchMeta): string {
-  return shape(view, meta, true);
+interface Node {
+  next: Map<string | symbol, Node> | null;
+  /** at the node ending a whole object's tokens: that shape's FieldsV1 */
+  fieldsV1?: Record<string, unknown>;
 }
 
-function shape(value: unknown, meta: PatchMeta, top = false): string {
-  if (isObject(value)) {
-    if (meta.mapType === 'atomic') return 'O';
-    let s = '{';
-    for (const k of Object.keys(value)) {
-      const v = value[k];
-      if (top && v === undefined) continue;
-      s += `${k.length}:${k}${shape(v, meta.field(k))}`;
-    }
-    return `${s}}`;
+/** Trie nodes kept per kind (a pod's shape is ~100); past that the kind's trie starts over, so unbounded shapes do not grow memory. */
+const MAX_NODES = 50_000;
+
+interface Trie {
+  root: Node;
+  nodes: number;
+}
+
+const byKind = new WeakMap<PatchMeta, Trie>();
+
+/** The FieldsV1 that `build` gives for `view`, built once per shape of `view` under `meta`. Frozen: never change it in place. */
+export function forShape(view: Record<string, unknown>, meta: PatchMeta, build: () => Record<string, unknown>): Record<string, unknown> {
+  let trie = byKind.get(meta);
+  if (!trie || trie.nodes > MAX_NODES) byKind.set(meta, (trie = { root: { next: null }, nodes: 0 }));
+  const leaf = new Cursor(trie).object(view, meta);
+  return (leaf.fieldsV1 ??= deepFreeze(build()));
+}
+
+/** Walks an object's tokens down the trie, adding the nodes a new shape needs. */
+class Cursor {
+  private node: Node;
+
+  constructor(private readonly trie: Trie) {
+    this.node = trie.root;
   }
-  if (Array.isArray(value)) {
-    if (meta.listType === 'atomic') return 'A';
-    const itemMeta = meta.listType === 'map' ? meta.items() : null;
-    let s = '[';
-    for (const item of value) {
-      const el = listElement(item, meta)!;
-      s += `${el.length}:${el}${itemMeta ? shape(item, itemMeta) : ''}`;
-    }
-    return `${s}]`;
+
+  object(view: Record<string, unknown>, meta: PatchMeta): Node {
+    this.value(view, meta, true);
+    return this.node;
   }
-  return 's';
-}
 
-export function cached(meta: PatchMeta, key: string): Record<string, unknown> | undefined {
-  return byKind.get(meta)?.get(key);
-}
+  private step(token: string | symbol): void {
+    const next = (this.node.next ??= new Map());
+    let n = next.get(token);
+    if (!n) {
+      next.set(token, (n = { next: null }));
+      this.trie.nodes++;
+    }
+    this.node = n;
+  }
 
-/** Keeps `fieldsV1` (frozen: every object of the shape shares it) and returns it. */
-export function remember(meta: PatchMeta, key: string, fieldsV1: Record<string, unknown>): Record<string, unknown> {
-  let shapes = byKind.get(meta);
-  if (!shapes) byKind.set(meta, (shapes = new Map()));
-  if (shapes.size >= MAX_SHAPES) shapes.clear();
-  shapes.set(key, deepFreeze(fieldsV1));
-  return fieldsV1;
+  private value(value: unknown, meta: PatchMeta, top = false): void {
+    if (isObject(value)) {
+      if (meta.mapType === 'atomic') return this.step(ATOMIC_MAP);
+      this.step(MAP);
+      for (const k of Object.keys(value)) {
+        const v = value[k];
+        if (top && v === undefined) continue;
+        this.step(k);
+        this.value(v, meta.field(k));
+      }
+      return this.step(END);
+    }
+    if (Array.isArray(value)) {
+      if (meta.listType === 'atomic') return this.step(ATOMIC_LIST);
+      const itemMeta = meta.listType === 'map' ? meta.items() : null;
+      this.step(LIST);
+      for (const item of value) {
+        this.step(listElement(item, meta)!);
+        if (itemMeta) this.value(item, itemMeta);
+      }
+      return this.step(END);
+    }
+    this.step(SCALAR);
+  }
 }
 
 function deepFreeze(o: Record<string, unknown>): Record<string, unknown> {
