@@ -26,7 +26,7 @@ export function createdFieldsV1(view: Record<string, unknown>, meta: PatchMeta):
   return forShape(view, meta, () => walkedFieldsV1(view, meta));
 }
 
-/** The same FieldsV1, always built by walking the object (what the cache holds; the specs compare both). */
+/** The same FieldsV1, built by walking the object: what a shape seen for the first time gets (and the cache then holds). */
 export function walkedFieldsV1(view: Record<string, unknown>, meta: PatchMeta): Record<string, unknown> {
   // At the top, a key whose value is undefined is no field at all (compare skips it); below, it is a member like null.
   return emit(false, childrenOf(view, meta, true));
