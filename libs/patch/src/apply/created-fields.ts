@@ -11,14 +11,23 @@
 import { isObject } from '../json';
 import { PatchMeta } from '../meta/patch-meta';
 import { listElement } from './walk';
+import { forShape } from './shape-cache';
 
 interface Node {
   member: boolean;
   children: Map<string, Node> | null;
 }
 
-/** FieldsV1 of `view` (a trackedView) as a create's Update entry records it; {} when it sets nothing. */
+/**
+ * FieldsV1 of `view` (a trackedView) as a create's Update entry records it; {} when it sets nothing.
+ * The result is shared between objects of one shape (shape-cache.ts) and frozen: never change it in place.
+ */
 export function createdFieldsV1(view: Record<string, unknown>, meta: PatchMeta): Record<string, unknown> {
+  return forShape(view, meta, () => walkedFieldsV1(view, meta));
+}
+
+/** The same FieldsV1, built by walking the object: what a shape seen for the first time gets (and the cache then holds). */
+export function walkedFieldsV1(view: Record<string, unknown>, meta: PatchMeta): Record<string, unknown> {
   // At the top, a key whose value is undefined is no field at all (compare skips it); below, it is a member like null.
   return emit(false, childrenOf(view, meta, true));
 }
