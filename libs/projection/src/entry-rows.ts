@@ -7,13 +7,11 @@ import type { CopyWriter } from './copy';
 // parsed entry (the spec holds the two side by side). Entries are never parsed as a whole:
 // json-scan finds the few members the columns need, and the object's JSON goes to Postgres as it is.
 //
-// The objects row leaves the object out: the objects table stores the entry's object exactly as
-// history does (its resourceVersion is the row's rv, which readers set on the way out), so it is
-// taken from the history row with the same sequence, as jsonb already parsed and compressed
-// (rebuild-load.ts), and Postgres parses each object's JSON once, not twice.
+// The objects row has no object: an object's JSON is stored once, in the history row whose
+// seq is the objects row's rv (entities.ts), as text; Postgres never parses it.
 
 export const HISTORY_COLUMNS = ['seq', 'resource', 'namespace', 'name', 'type', 'actor', 'cause', 'correlation', 'time', 'object'];
-/** The objects table's columns but `object`, which comes from the history row whose seq is `rv`. */
+/** The objects table's columns (its object is in the history row whose seq is `rv`). */
 export const OBJECT_COLUMNS = ['resource', 'namespace', 'name', 'uid', 'rv', 'labels', 'owner_uids', 'node_name', 'phase'];
 
 const ENVELOPE = new KeySet(['type', 'object', 'actor', 'cause', 'correlation', 'time']);
