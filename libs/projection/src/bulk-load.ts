@@ -1,7 +1,7 @@
 import type { ClientBase } from 'pg';
-import { jsonAt, KeySet, numberAt, parseSubject, pick, stringAt, type RawEntry } from '@keelson/eventlog';
+import { jsonAt, numberAt, parseSubject, stringAt, type RawEntry } from '@keelson/eventlog';
 import { CopyBatch, copyBatch } from './copy';
-import { HISTORY_COLUMNS } from './entry-rows';
+import { entryFields, HISTORY_COLUMNS } from './entry-rows';
 
 export { textArray } from './entry-rows';
 
@@ -23,12 +23,6 @@ export interface ObjectColumns {
   phase: string | null;
 }
 
-const ENVELOPE = new KeySet(['type', 'object', 'actor', 'cause', 'correlation', 'time']);
-const OBJECT = new KeySet(['metadata', 'spec', 'status']);
-const METADATA = new KeySet(['uid', 'labels', 'ownerReferences']);
-const SPEC = new KeySet(['nodeName']);
-const STATUS = new KeySet(['phase']);
-
 export class HistoryBatch {
   private batch = new CopyBatch();
 
@@ -39,7 +33,7 @@ export class HistoryBatch {
   /** Adds the entry's history row; returns its object's columns, or null for a tombstone. */
   add(e: RawEntry): ObjectColumns | null {
     const b = e.data;
-    const [typeAt, object, actor, cause, correlation, time] = pick(b, [0, b.length], ENVELOPE);
+    const { type: typeAt, object, actor, cause, correlation, time, uid, labels, ownerReferences: owners, nodeName, phase } = entryFields(b);
     if (!object) throw new Error(`entry ${e.seq} has no object`);
     const { resourceToken, namespace = '', name } = parseSubject(e.subject);
     const type = stringAt(b, typeAt);
@@ -48,10 +42,6 @@ export class HistoryBatch {
       { bytes: b, start: object[0], end: object[1] },
     );
     if (type === 'Deleted') return null;
-    const [metadata, spec, status] = pick(b, object, OBJECT);
-    const [uid, labels, owners] = pick(b, metadata, METADATA);
-    const [nodeName] = pick(b, spec, SPEC);
-    const [phase] = pick(b, status, STATUS);
     return {
       resource: resourceToken,
       namespace,

@@ -175,10 +175,24 @@ export class CopyBatch extends CopyWriter {
     frame[0] = 0x64; // 'd'
     frame.writeUInt32BE(this.pos - 1, 1);
     this.frames.push(frame);
-    this.buf = Buffer.allocUnsafe(CHUNK);
+    this.buf = this.spare.pop() ?? Buffer.allocUnsafe(CHUNK);
     this.pos = HEADER;
   }
+
+  /**
+   * Takes back a frame's chunk once the socket has written it, for a later chunk: a fresh 256 KB
+   * buffer is fresh memory from the kernel, and its first touch page by page (a page fault per
+   * 4 KB) cost the replaying process more than all its copying (docs/benchmarks.md, replay-ref).
+   */
+  recycle(frame: Buffer): void {
+    if (frame.byteOffset === 0 && frame.buffer.byteLength === CHUNK && this.spare.length < SPARE_CHUNKS) this.spare.push(Buffer.from(frame.buffer, 0, CHUNK));
+  }
+
+  private spare: Buffer[] = [];
 }
+
+/** Chunks kept for reuse: as many as may be on their way to the socket at once (MAX_BACKLOG in rebuild-load.ts is 8 MB). */
+const SPARE_CHUNKS = 40;
 
 interface CopyConnection {
   stream: NodeJS.WritableStream & { writableLength: number };
@@ -207,7 +221,7 @@ export class CopyStream {
     (query as unknown as { handleCopyInResponse: (c: CopyConnection) => void }).handleCopyInResponse = (c) => {
       this.conn = c;
       if (this.cancelled) return c.sendCopyFail('cancelled');
-      for (const f of this.queued) c.stream.write(f);
+      for (const f of this.queued) c.stream.write(f, () => this.rows.recycle(f));
       this.queued = [];
       if (this.ending) c.endCopyFrom();
     };
@@ -262,7 +276,7 @@ export class CopyStream {
   }
 
   private send(frames: readonly Buffer[]): void {
-    if (this.conn) for (const f of frames) this.conn.stream.write(f);
+    if (this.conn) for (const f of frames) this.conn.stream.write(f, () => this.rows.recycle(f));
     else this.queued.push(...frames);
   }
 }

@@ -3,6 +3,12 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 // Three tables, as ARCHITECTURE.md lists them: current objects (labels as jsonb under a GIN
 // index, owner uids and spec.nodeName as columns for selectors), object history, checkpoints.
 // `seq`/`rv` are JetStream sequences; bigint comes back from pg as a string, so it is kept as one.
+//
+// Each object's JSON is stored once, in its history row, as the text the log holds (Postgres
+// neither parses nor re-encodes it; readers parse it in Node, as they parsed jsonb before).
+// An objects row holds the current version's selector columns and points at that history row
+// by `rv` = `history.seq`: reads join the two (reader.ts). A rebuild and the live projector thus
+// write each object once, and Postgres never parses it (docs/benchmarks.md, branch replay-ref).
 
 @Entity({ name: 'objects' })
 @Index('objects_labels_gin', { synchronize: false })
@@ -19,7 +25,6 @@ export class ObjectRow {
   @Column({ type: 'text', array: true, name: 'owner_uids', default: () => `'{}'` }) ownerUids!: string[];
   @Column({ type: 'text', name: 'node_name', nullable: true }) nodeName!: string | null;
   @Column({ type: 'text', nullable: true }) phase!: string | null;
-  @Column({ type: 'jsonb' }) object!: Record<string, unknown>;
 }
 
 @Entity({ name: 'history' })
@@ -34,7 +39,8 @@ export class HistoryRow {
   @Column({ type: 'bigint', nullable: true }) cause!: string | null;
   @Column({ type: 'text', nullable: true }) correlation!: string | null;
   @Column({ type: 'timestamptz' }) time!: Date;
-  @Column({ type: 'jsonb' }) object!: Record<string, unknown>;
+  /** the entry's object, JSON text byte for byte as in the log */
+  @Column({ type: 'text' }) object!: string;
 }
 
 @Entity({ name: 'checkpoints' })

@@ -1,4 +1,4 @@
-import { elements, isString, KeySet, parseSubject, pick, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
+import { elements, isString, KeySet, KeyTree, parseSubject, pick, pickTree, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
 import type { CopyWriter } from './copy';
 
 // The rows of one log entry in COPY text format, written straight from the entry's bytes: the
@@ -7,20 +7,43 @@ import type { CopyWriter } from './copy';
 // parsed entry (the spec holds the two side by side). Entries are never parsed as a whole:
 // json-scan finds the few members the columns need, and the object's JSON goes to Postgres as it is.
 //
-// The objects row leaves the object out: the objects table stores the entry's object exactly as
-// history does (its resourceVersion is the row's rv, which readers set on the way out), so it is
-// taken from the history row with the same sequence, as jsonb already parsed and compressed
-// (rebuild-load.ts), and Postgres parses each object's JSON once, not twice.
+// The objects row has no object: an object's JSON is stored once, in the history row whose
+// seq is the objects row's rv (entities.ts), as text; Postgres never parses it.
 
 export const HISTORY_COLUMNS = ['seq', 'resource', 'namespace', 'name', 'type', 'actor', 'cause', 'correlation', 'time', 'object'];
-/** The objects table's columns but `object`, which comes from the history row whose seq is `rv`. */
+/** The objects table's columns (its object is in the history row whose seq is `rv`). */
 export const OBJECT_COLUMNS = ['resource', 'namespace', 'name', 'uid', 'rv', 'labels', 'owner_uids', 'node_name', 'phase'];
 
-const ENVELOPE = new KeySet(['type', 'object', 'actor', 'cause', 'correlation', 'time']);
-const OBJECT = new KeySet(['metadata', 'spec', 'status']);
-const METADATA = new KeySet(['uid', 'labels', 'ownerReferences']);
-const SPEC = new KeySet(['nodeName']);
-const STATUS = new KeySet(['phase']);
+const ENTRY = new KeyTree({
+  type: true,
+  object: { metadata: { uid: true, labels: true, ownerReferences: true }, spec: { nodeName: true }, status: { phase: true } },
+  actor: true,
+  cause: true,
+  correlation: true,
+  time: true,
+});
+
+/** The spans of an entry's envelope members and of its object's members the rows need (absent ones undefined). */
+export interface EntryFields {
+  type?: Span;
+  object?: Span;
+  actor?: Span;
+  cause?: Span;
+  correlation?: Span;
+  time?: Span;
+  uid?: Span;
+  labels?: Span;
+  ownerReferences?: Span;
+  nodeName?: Span;
+  phase?: Span;
+}
+
+/** Everything the history and objects rows take from an envelope, found in one pass over its bytes. */
+export function entryFields(b: Uint8Array): EntryFields {
+  const [type, object, , uid, labels, ownerReferences, , nodeName, , phase, actor, cause, correlation, time] = pickTree(b, [0, b.length], ENTRY);
+  return { type, object, actor, cause, correlation, time, uid, labels, ownerReferences, nodeName, phase };
+}
+
 const UID = new KeySet(['uid']);
 const DELETED = Buffer.from('"Deleted"');
 const EMPTY_OBJECT = Buffer.from('{}');
@@ -34,7 +57,7 @@ const BACKSLASH = 0x5c;
  */
 export function writeEntryRows(e: RawEntry, history: CopyWriter, object: CopyWriter): boolean {
   const b = e.data;
-  const [type, obj, actor, cause, correlation, time] = pick(b, [0, b.length], ENVELOPE);
+  const { type, object: obj, actor, cause, correlation, time, uid, labels, ownerReferences: owners, nodeName, phase } = entryFields(b);
   if (!obj) throw new Error(`entry ${e.seq} has no object`);
   const { resourceToken, namespace = '', name } = parseSubject(e.subject);
 
@@ -56,10 +79,6 @@ export function writeEntryRows(e: RawEntry, history: CopyWriter, object: CopyWri
   history.endRow();
 
   if (type && equalBytes(b, type, DELETED)) return false;
-  const [metadata, spec, status] = pick(b, obj, OBJECT);
-  const [uid, labels, owners] = pick(b, metadata, METADATA);
-  const [nodeName] = pick(b, spec, SPEC);
-  const [phase] = pick(b, status, STATUS);
   object.reset();
   key(object, resourceToken, namespace, name);
   object.tab();

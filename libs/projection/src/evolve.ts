@@ -43,15 +43,6 @@ export function toRow(entry: LogEntry): ProjectedObject {
   };
 }
 
-/**
- * The object as readers hand it out: with the sequence of its latest entry as resourceVersion.
- * The objects table stores the entry's object as the log holds it (the same jsonb as its history
- * row, so a rebuild copies it instead of parsing it again); the row's rv is that sequence.
- */
-export function withResourceVersion(obj: KubeObject, seq: number): KubeObject {
-  return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(seq) } };
-}
-
 /** Folds a batch down to the last state per object key (what one transaction must write). */
 export function foldBatch(entries: readonly LogEntry[]): Map<string, { entry: LogEntry; row: ProjectedObject | null }> {
   const out = new Map<string, { entry: LogEntry; row: ProjectedObject | null }>();

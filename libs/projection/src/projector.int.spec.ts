@@ -61,7 +61,8 @@ async function eventually(check: () => Promise<boolean>, timeoutMs: number): Pro
 }
 
 async function snapshot(db: DataSource): Promise<unknown[]> {
-  return db.query(`SELECT resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object FROM objects ORDER BY resource, namespace, name`);
+  return db.query(`SELECT o.resource, o.namespace, o.name, o.uid, o.rv, o.labels, o.owner_uids, o.node_name, o.phase, h.object
+    FROM objects o JOIN history h ON h.seq = o.rv ORDER BY o.resource, o.namespace, o.name`);
 }
 
 describe('projector', () => {

@@ -1,11 +1,12 @@
 import type { DataSource } from 'typeorm';
 import type { KubeObject } from '@keelson/apimachinery';
-import { withResourceVersion } from './evolve';
 
 // Reads of the projection. A list runs in one REPEATABLE READ transaction with the checkpoint,
 // so the resourceVersion it reports is exactly the log position its items reflect.
 // `asOf` reads the history table instead: the state of the world at any past sequence,
 // which Kubernetes (whose etcd compacts) cannot answer.
+// An object's JSON is in its history row, as text (entities.ts): a current read joins objects'
+// row with history's on `history.seq = objects.rv`, and the JSON is parsed here, in Node.
 
 /** The checkpoint row naming the sequence a rebuilt projection's history starts at (absent: sequence 1). */
 export const COMPACTED_CHECKPOINT = 'compacted';
@@ -49,11 +50,11 @@ export class ObjectReader {
   ) {}
 
   async get(resource: string, namespace: string, name: string): Promise<KubeObject | null> {
-    const rows: { object: KubeObject; rv: string }[] = await this.db.query(
-      `SELECT object, rv FROM objects WHERE resource = $1 AND namespace = $2 AND name = $3`,
+    const rows: { object: string; rv: string }[] = await this.db.query(
+      `SELECT h.object, o.rv FROM objects o JOIN history h ON h.seq = o.rv WHERE o.resource = $1 AND o.namespace = $2 AND o.name = $3`,
       [resource, namespace, name],
     );
-    return rows.length ? withResourceVersion(rows[0].object, Number(rows[0].rv)) : null;
+    return rows.length ? stored(rows[0].object, rows[0].rv) : null;
   }
 
   async list(q: ListQuery): Promise<ListResult> {
@@ -67,7 +68,7 @@ export class ObjectReader {
         params.push(q.namespace);
         conds.push(`namespace = $${params.length}`);
       }
-      const source = q.asOf !== undefined ? this.asOfSource(q.asOf, params) : 'objects';
+      const source = q.asOf !== undefined ? this.asOfSource(q.asOf, params) : CURRENT;
       // The count of what remains after this page uses the same conditions, without the page's start key.
       const countParams = [...params];
       const keyConds = [...conds];
@@ -76,12 +77,12 @@ export class ObjectReader {
         keyConds.push(`(namespace, name) > ($${params.length - 1}, $${params.length})`);
       }
       const limit = q.limit && q.limit > 0 ? q.limit : undefined;
-      const rows: { namespace: string; name: string; rv: string; object: KubeObject }[] = await tx.query(
+      const rows: { namespace: string; name: string; rv: string; object: string }[] = await tx.query(
         `SELECT namespace, name, rv, object FROM ${source} WHERE ${keyConds.join(' AND ')} ORDER BY namespace, name ${limit ? `LIMIT ${limit + 1}` : ''}`,
         params,
       );
       const page = limit ? rows.slice(0, limit) : rows;
-      const result: ListResult = { items: page.map((r) => withResourceVersion(r.object, Number(r.rv))), rv: q.asOf ?? position };
+      const result: ListResult = { items: page.map((r) => stored(r.object, r.rv)), rv: q.asOf ?? position };
       if (limit && rows.length > limit) {
         const lastRow = page[page.length - 1];
         result.next = { namespace: lastRow.namespace, name: lastRow.name };
@@ -101,15 +102,20 @@ export class ObjectReader {
     if (asOf < compacted) throw new CompactedError(asOf, compacted);
   }
 
-  /** A derived table shaped like `objects`, holding each object's last state at or before `seq`. */
+  /**
+   * A derived table shaped like CURRENT, holding each object's last state at or before `seq`.
+   * History keeps no selector columns: a label or field selector on an as-of read parses the
+   * JSON of the rows left after DISTINCT ON (the outer select is flattened into the query, so
+   * a column no condition names is never computed). As-of reads are paging and Exact lists.
+   */
   private asOfSource(seq: number, params: unknown[]): string {
     params.push(seq);
     const p = `$${params.length}`;
-    return `(SELECT * FROM (
-        SELECT DISTINCT ON (resource, namespace, name) resource, namespace, name, seq AS rv, type, object,
-               COALESCE(object->'metadata'->'labels', '{}'::jsonb) AS labels,
-               object->'spec'->>'nodeName' AS node_name, object->'status'->>'phase' AS phase
-        FROM history WHERE seq <= ${p} ORDER BY resource, namespace, name, seq DESC) h
+    return `(SELECT resource, namespace, name, rv, object,
+               COALESCE(object::jsonb->'metadata'->'labels', '{}'::jsonb) AS labels,
+               NULLIF(object::jsonb->'spec'->>'nodeName', '') AS node_name, object::jsonb->'status'->>'phase' AS phase
+      FROM (SELECT DISTINCT ON (resource, namespace, name) resource, namespace, name, seq AS rv, type, object
+            FROM history WHERE seq <= ${p} ORDER BY resource, namespace, name, seq DESC) h
       WHERE h.type <> 'Deleted') AS asof`;
   }
 
@@ -120,10 +126,25 @@ export class ObjectReader {
 
   /** Every entry of one object's history, oldest first: for `keelson history` and debugging. */
   async history(resource: string, namespace: string, name: string): Promise<{ seq: number; type: string; actor: string; cause: number | null; time: string; object: KubeObject }[]> {
-    const rows: { seq: string; type: string; actor: string; cause: string | null; time: Date; object: KubeObject }[] = await this.db.query(
+    const rows: { seq: string; type: string; actor: string; cause: string | null; time: Date; object: string }[] = await this.db.query(
       `SELECT seq, type, actor, cause, time, object FROM history WHERE resource = $1 AND namespace = $2 AND name = $3 ORDER BY seq`,
       [resource, namespace, name],
     );
-    return rows.map((r) => ({ seq: Number(r.seq), type: r.type, actor: r.actor, cause: r.cause === null ? null : Number(r.cause), time: r.time.toISOString(), object: r.object }));
+    return rows.map((r) => ({ seq: Number(r.seq), type: r.type, actor: r.actor, cause: r.cause === null ? null : Number(r.cause), time: r.time.toISOString(), object: JSON.parse(r.object) as KubeObject }));
   }
+}
+
+/**
+ * The current objects with their JSON: objects' selector columns joined with the history row of
+ * their version. Flattened by the planner: conditions on the columns apply to objects (and its
+ * indexes) before the join.
+ */
+const CURRENT = `(SELECT o.resource, o.namespace, o.name, o.rv, o.labels, o.owner_uids, o.node_name, o.phase, h.object
+  FROM objects o JOIN history h ON h.seq = o.rv) AS current`;
+
+/** A stored object as readers hand it out: parsed, with the sequence of its entry as resourceVersion. */
+function stored(json: string, rv: string): KubeObject {
+  const obj = JSON.parse(json) as KubeObject;
+  obj.metadata.resourceVersion = rv; // a fresh parse is ours to change: no copy, as withResourceVersion makes
+  return obj;
 }

@@ -7,13 +7,13 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 
 // Loading a rebuilt projection into an empty schema, as fast as Postgres takes rows, in one
 // transaction on one connection:
-//  - history: every entry's row streams into `history` through one COPY as the entry arrives;
-//  - objects: each object's columns but the object itself (a ~150-byte row) are kept in memory,
-//    the first version's in a batch, a later version or a tombstone folded in a map; at the end
-//    they go into a temporary table, and `objects` is filled from it joined with history on the
-//    sequence, taking each object's jsonb from its history row as it is stored (already parsed,
-//    already compressed): Postgres parses and compresses every object once, where a second COPY
-//    did both again (the larger half of its CPU per event, measured in docs/benchmarks.md).
+//  - history: every entry's row, its object's JSON as text, streams into `history` through one
+//    COPY as the entry arrives;
+//  - objects: each object's row holds no object (it points at its history row by rv), only the
+//    selector columns (a ~150-byte row), kept in memory: the first version's in a batch, a later
+//    version or a tombstone folded in a map; at the end the batch is COPYed into objects, and the
+//    objects changed after their first version are replaced.
+// Postgres neither parses nor re-encodes any object, and stores each once (entities.ts).
 // Both tables are truncated in the transaction, so history is written frozen (COPY FREEZE: no
 // vacuum pass or hint-bit writes follow) and, with wal_level=minimal (libs/local's Postgres),
 // neither table's rows go through the WAL: they are synced at commit. Secondary indexes are
@@ -22,8 +22,6 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 
 /** Bytes written to the COPY but not yet taken by its socket, past which reading waits. */
 const MAX_BACKLOG = 8 * 1024 * 1024;
-
-const STAGING = 'rebuild_objects';
 
 export class RebuildLoad {
   private readonly scratch = new CopyWriter();
@@ -74,21 +72,9 @@ export class RebuildLoad {
     await this.tx.rollback();
   }
 
-  /** The objects' columns into a temporary table (later versions replacing first ones), then into objects with their history rows' jsonb. */
+  /** The objects rows: first versions as they came, then those changed later replaced by their newest (or removed). */
   private async loadObjects(): Promise<void> {
-    const { client } = this.tx;
-    const columns = OBJECT_COLUMNS.join(', ');
-    await client.query(`CREATE TEMP TABLE ${STAGING} (LIKE objects INCLUDING DEFAULTS) ON COMMIT DROP; ALTER TABLE ${STAGING} DROP COLUMN object`);
-    await copyBatch(client, STAGING, OBJECT_COLUMNS, this.firsts);
-    await this.applyChanges();
-    // Analyzed so that the planner hashes the small staging table and scans history once,
-    // rather than hashing history's objects (which would spill to disk past work_mem).
-    await client.query(`ANALYZE ${STAGING} (rv)`);
-    await client.query(`INSERT INTO objects (${columns}, object) SELECT ${OBJECT_COLUMNS.map((c) => `s.${c}`).join(', ')}, h.object FROM ${STAGING} s JOIN history h ON h.seq = s.rv`);
-  }
-
-  /** Objects changed after their first version: the first row goes, the newest (if any) comes. */
-  private async applyChanges(): Promise<void> {
+    await copyBatch(this.tx.client, 'objects', OBJECT_COLUMNS, this.firsts, { freeze: true });
     const keys: string[][] = [[], [], []];
     const rows = new CopyBatch();
     for (const [subject, row] of this.changed) {
@@ -101,11 +87,11 @@ export class RebuildLoad {
     }
     if (keys[0].length === 0) return;
     await this.tx.client.query(
-      `DELETE FROM ${STAGING} o USING unnest($1::text[], $2::text[], $3::text[]) AS k(resource, namespace, name)
+      `DELETE FROM objects o USING unnest($1::text[], $2::text[], $3::text[]) AS k(resource, namespace, name)
        WHERE o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name`,
       keys,
     );
-    if (rows.rows) await copyBatch(this.tx.client, STAGING, OBJECT_COLUMNS, rows);
+    if (rows.rows) await copyBatch(this.tx.client, 'objects', OBJECT_COLUMNS, rows);
   }
 }
 

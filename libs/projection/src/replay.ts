@@ -88,24 +88,24 @@ export interface Difference {
 }
 
 /**
- * Compares the objects tables of two schemas. With `asOf`, the live side is the live history
- * as of that sequence (so a partial replay is compared with what the cluster was then).
- * Objects are compared without metadata.resourceVersion, which readers take from rv (compared
- * on its own): projections written before objects were stored as the log holds them carry it.
+ * Compares the current objects of two schemas (each objects row with its object from history).
+ * With `asOf`, the live side is the live history as of that sequence (so a partial replay is
+ * compared with what the cluster was then). Objects are compared as JSON values when their text
+ * differs: a schema upgraded in place holds Postgres' rendering of the JSON, not the log's bytes.
  */
 export async function compareProjections(db: DataSource, liveSchema: string, replaySchema: string, asOf?: number): Promise<Difference[]> {
-  const object = `object #- '{metadata,resourceVersion}' AS object`;
+  const current = (schema: string) => `SELECT o.resource, o.namespace, o.name, o.rv, h.object FROM ${schema}.objects o JOIN ${schema}.history h ON h.seq = o.rv`;
   const live = asOf === undefined
-    ? `SELECT resource, namespace, name, rv, ${object} FROM ${liveSchema}.objects`
-    : `SELECT resource, namespace, name, rv, ${object} FROM (
+    ? current(liveSchema)
+    : `SELECT resource, namespace, name, rv, object FROM (
          SELECT DISTINCT ON (resource, namespace, name) resource, namespace, name, seq AS rv, type, object
          FROM ${liveSchema}.history WHERE seq <= ${Number(asOf)} ORDER BY resource, namespace, name, seq DESC) h WHERE type <> 'Deleted'`;
   const rows: Difference[] = await db.query(`
-    WITH l AS (${live}), r AS (SELECT resource, namespace, name, rv, ${object} FROM ${replaySchema}.objects)
+    WITH l AS (${live}), r AS (${current(replaySchema)})
     SELECT COALESCE(l.resource, r.resource) AS resource, COALESCE(l.namespace, r.namespace) AS namespace, COALESCE(l.name, r.name) AS name,
            CASE WHEN r.name IS NULL THEN 'missing-in-replay' WHEN l.name IS NULL THEN 'extra-in-replay' ELSE 'differs' END AS kind
     FROM l FULL OUTER JOIN r USING (resource, namespace, name)
-    WHERE l.name IS NULL OR r.name IS NULL OR l.rv <> r.rv OR l.object <> r.object
+    WHERE l.name IS NULL OR r.name IS NULL OR l.rv <> r.rv OR (l.object <> r.object AND l.object::jsonb <> r.object::jsonb)
     ORDER BY 1, 2, 3`);
   return rows;
 }

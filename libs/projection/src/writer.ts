@@ -9,9 +9,9 @@ import { HistoryBatch, textArray, type ObjectColumns } from './bulk-load';
 // killed at any moment resumes from the checkpoint without loss or double effect.
 //
 // The live projector writes a batch in four round trips whatever its size: begin and lock the
-// checkpoint; COPY the history rows; upsert (or delete) the objects' newest states, each object
-// taken from the history row just written so that Postgres parses its JSON once; move the
-// checkpoint and commit. History needs no conflict handling: under the checkpoint lock, no
+// checkpoint; COPY the history rows (each object's JSON, stored once, as text); upsert (or
+// delete) the objects' newest states, whose rows carry selector columns and point at their
+// history row by rv; move the checkpoint and commit. History needs no conflict handling: under the checkpoint lock, no
 // entry past the checkpoint can be in it yet (every row there was committed with a checkpoint
 // at or beyond its sequence).
 
@@ -82,15 +82,13 @@ export async function writeBatch(db: DataSource, checkpointName: string, prepare
 // Prepared once per connection (named statements); the rows travel as arrays, one per column.
 const UPSERT_OBJECTS = {
   name: 'projector_upsert_objects',
-  text: `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase, object)
-     SELECT u.resource, u.namespace, u.name, u.uid, u.rv, u.labels::jsonb, u.owner_uids::text[], u.node_name, u.phase,
-            h.object
+  text: `INSERT INTO objects (resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase)
+     SELECT u.resource, u.namespace, u.name, u.uid, u.rv, u.labels::jsonb, u.owner_uids::text[], u.node_name, u.phase
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[], $7::text[], $8::text[], $9::text[])
           AS u(resource, namespace, name, uid, rv, labels, owner_uids, node_name, phase)
-     JOIN history h ON h.seq = u.rv
      ON CONFLICT (resource, namespace, name) DO UPDATE SET
        uid = excluded.uid, rv = excluded.rv, labels = excluded.labels, owner_uids = excluded.owner_uids,
-       node_name = excluded.node_name, phase = excluded.phase, object = excluded.object
+       node_name = excluded.node_name, phase = excluded.phase
      WHERE objects.rv < excluded.rv`,
 };
 const DELETE_OBJECTS = {
