@@ -55,6 +55,22 @@ describe('SchedulerCache pods seen in the log', () => {
     expect(on('n3')).toBeUndefined();
     expect(cache.snapshot().nodes.map((n) => n.name)).toEqual(['n1', 'n2']);
   });
+
+  it('a node tainted or cordoned after a cycle read the node classes moves to its new class in the next snapshot', () => {
+    const { cache } = setup();
+    const classes = () => Array.from(cache.snapshot().nodeClasses);
+    const [untainted] = classes();
+    expect(classes()).toEqual([untainted, untainted]);
+    const taints = [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }];
+    cache.updateNode({ ...testNode('n2'), spec: { taints } });
+    const [, tainted] = classes();
+    expect(tainted).not.toBe(untainted);
+    cache.updateNode({ ...testNode('n1'), spec: { taints: [{ ...taints[0] }] } });
+    expect(classes()).toEqual([tainted, tainted]);
+    cache.updateNode({ ...testNode('n1'), spec: { taints, unschedulable: true } });
+    expect(new Set(classes()).size).toBe(2);
+    expect(classes()[1]).toBe(tainted);
+  });
 });
 
 describe('SchedulerCache assume protocol', () => {

@@ -1,5 +1,5 @@
 import type { KubeObject } from '@keelson/apimachinery';
-import { affinityFlagsOf } from '../framework/info';
+import { affinityFlagsOf, nodeClassOf } from '../framework/info';
 import type { NodeInfo, PodInfo, Snapshot } from '../framework/types';
 import type { AffinityIndex } from './affinity-index';
 
@@ -55,7 +55,18 @@ export class FrozenSnapshot implements Snapshot {
     /** image → nodes holding it, filled on demand; shared by snapshots whose nodes hold the same images */
     private readonly imageCounts = new Map<string, number>(),
     private readonly index_?: AffinityIndex,
+    /** nodeClassOf per position, computed on first use when not given; the cache passes its list on, updated in place */
+    private classes_?: Int32Array,
   ) {}
+
+  get nodeClasses(): Int32Array {
+    return (this.classes_ ??= Int32Array.from(this.nodes, nodeClassOf));
+  }
+
+  /** the class list if the cycle asked for it, for the next snapshot to update and reuse */
+  get computedNodeClasses(): Int32Array | undefined {
+    return this.classes_;
+  }
 
   get positions(): AffinityPositions {
     return (this.positions_ ??= affinityPositions(this.nodes));

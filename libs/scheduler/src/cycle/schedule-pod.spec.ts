@@ -1,5 +1,9 @@
-import type { FilterPlugin, NodeInfo, ScorePlugin, Status } from '../framework/types';
-import { makeNode, makePod, makeSnapshot } from '../plugins/score/testing';
+import type { FilterPlugin, NodeInfo, ScorePlugin, Snapshot, Status } from '../framework/types';
+import { nodeInfoOf } from '../framework/info';
+import { snapshotOf } from '../cache/snapshot';
+import { container, makeNode, makePod, makeSnapshot } from '../plugins/score/testing';
+import { failedSchedulingMessage } from './fit-error';
+import { FILTER_PLUGINS, NodeResourcesFit, TaintToleration } from '../plugins/filter';
 import { schedulePod } from './schedule-pod';
 import { SchedulingError, type Profile } from './types';
 
@@ -156,5 +160,56 @@ describe('schedulePod over a large cluster', () => {
     const state = { nextStartNodeIndex: 5 };
     expect(run(numbered(200), profile([], []), state)).toEqual({ node: 'n005', feasible: 1, evaluated: 1 });
     expect(state.nextStartNodeIndex).toBe(6);
+  });
+});
+
+describe('schedulePod with per-node-class verdicts', () => {
+  const dedicated = { key: 'dedicated', value: 'special', effect: 'NoSchedule' };
+  const gpu = { key: 'gpu', effect: 'NoExecute' };
+  const cordoned = (name: string): NodeInfo => {
+    const n = makeNode(name);
+    return nodeInfoOf({ ...n.node, spec: { ...(n.node.spec as object), unschedulable: true } }, []);
+  };
+  // 40 nodes: 4 taint classes, some cordoned, every third (or every) one too small for the pod
+  const cluster = (allSmall = false): NodeInfo[] =>
+    Array.from({ length: 40 }, (_, i) => {
+      const name = `n${String(i).padStart(2, '0')}`;
+      if (i % 10 === 9) return cordoned(name);
+      const small = allSmall || i % 3 === 0 ? { allocatable: { cpu: '1', memory: '8Gi', pods: '110' } } : {};
+      const taints = i % 4 === 1 ? [dedicated] : i % 4 === 2 ? [gpu, dedicated] : i % 4 === 3 ? [dedicated, gpu] : [];
+      return makeNode(name, { ...small, taints });
+    });
+  const bigPod = (tolerations: unknown[] = []) => makePod('p', { containers: [container({ cpu: '2' })], tolerations });
+  const message = (nodes: NodeInfo[], snapshot: Snapshot, tolerations?: unknown[]) => {
+    const result = schedulePod(bigPod(tolerations), snapshot, profile([...FILTER_PLUGINS], []), { nextStartNodeIndex: 7 });
+    if (result.node !== null) return { node: result.node };
+    return { node: null, message: failedSchedulingMessage(result.diagnosis, nodes.length), statuses: [...result.diagnosis.nodeToStatus] };
+  };
+
+  it.each`
+    tolerations                                                                  | which
+    ${[]}                                                                        | ${'none'}
+    ${[{ key: 'dedicated', operator: 'Exists' }]}                                | ${'dedicated only (gpu still names its taint)'}
+    ${[{ key: 'gpu', operator: 'Exists' }, { key: 'dedicated', operator: 'Exists' }]} | ${'both'}
+  `('given tolerations $which and no node big enough, the FailedScheduling counts are those of filtering every node on its own', ({ tolerations }) => {
+    const nodes = cluster(true);
+    const byClass = message(nodes, snapshotOf(nodes), tolerations);
+    const nodeByNode = message(nodes, makeSnapshot(nodes), tolerations);
+    expect(byClass.node).toBeNull();
+    expect(byClass).toEqual(nodeByNode);
+    expect(byClass.message).toMatch(/^0\/40 nodes are available: \d+ /);
+  });
+
+  it('given nodes of 4 taint classes, TaintToleration is asked once per class a node of which was met, and the same node wins', () => {
+    const nodes = cluster();
+    const calls: string[] = [];
+    const counted = { ...TaintToleration, filter: (...a: Parameters<typeof TaintToleration.filter>) => (calls.push(a[2].name), TaintToleration.filter(...a)) };
+    const p = profile([counted, NodeResourcesFit], [{ plugin: scoring('S', {}), weight: 1 }]);
+    const random = () => 0.5;
+    const byClass = schedulePod(bigPod(), snapshotOf(nodes), p, { nextStartNodeIndex: 0 }, { random });
+    expect(calls.length).toBe(5); // untainted, dedicated, gpu+dedicated, dedicated+gpu, cordoned (its own class)
+    const nodeByNode = schedulePod(bigPod(), makeSnapshot(nodes), p, { nextStartNodeIndex: 0 }, { random });
+    expect(calls.length).toBe(5 + 40);
+    expect(byClass).toEqual(nodeByNode);
   });
 });

@@ -71,6 +71,74 @@ function runFilters(ctx: PluginContext, pod: PodInfo, node: NodeInfo, filters: r
   return -1;
 }
 
+// Verdicts of the byNodeClass filters (TaintToleration, NodeUnschedulable) per node class for
+// the pod of this cycle: nodes with the same taints and unschedulable flag get the same answer, so
+// it is computed on the first node of each class met and the rest of the class are not read — a
+// rejected class's nodes are never dereferenced. `classBy[c]` is the index in the active filters
+// of the first such filter rejecting class c (-1: none does), valid when `classCycle[c]` is this
+// cycle's number.
+let classCycle = new Int32Array(64);
+let classBy = new Int32Array(64);
+const classStatus: Status[] = [];
+let cycleNumber = 0;
+
+/** Starts a cycle's class verdicts: those of earlier cycles go stale. */
+function newClassCycle(): void {
+  cycleNumber = (cycleNumber + 1) | 0;
+  if (cycleNumber === 0) {
+    classCycle.fill(0);
+    cycleNumber = 1;
+  }
+}
+
+/** The index in `filters` of the first byNodeClass filter rejecting class `c` (its Status in classStatus), asked of `node` the first time this cycle. */
+function classVerdict(ctx: PluginContext, pod: PodInfo, node: NodeInfo, c: number, filters: readonly FilterPlugin[]): number {
+  if (c >= classCycle.length) {
+    const size = Math.max(c + 1, classCycle.length * 2);
+    classCycle = grown(classCycle, size);
+    classBy = grown(classBy, size);
+  }
+  if (classCycle[c] === cycleNumber) return classBy[c];
+  let by = -1;
+  for (let i = 0; i < filters.length && by < 0; i++) {
+    if (!filters[i].byNodeClass) continue;
+    const s = filters[i].filter(ctx, pod, node);
+    if (s.code === 'Success') continue;
+    if (s.code === 'Error') throw new SchedulingError(filters[i].name, s);
+    classStatus[c] = s;
+    by = i;
+  }
+  classCycle[c] = cycleNumber;
+  classBy[c] = by;
+  return by;
+}
+
+function grown(from: Int32Array, size: number) {
+  const to = new Int32Array(size);
+  to.set(from);
+  return to;
+}
+
+/**
+ * runFilters for a node of class `c`: the class's verdict stands in for the byNodeClass filters,
+ * and the other filters ahead of the class's rejecting one still run on the node, so the first
+ * rejection in profile order decides as before.
+ */
+function runFiltersByClass(ctx: PluginContext, pod: PodInfo, node: NodeInfo, c: number, filters: readonly FilterPlugin[]): number {
+  const by = classVerdict(ctx, pod, node, c, filters);
+  const end = by < 0 ? filters.length : by;
+  for (let i = 0; i < end; i++) {
+    if (filters[i].byNodeClass) continue;
+    const s = filters[i].filter(ctx, pod, node);
+    if (s.code === 'Success') continue;
+    if (s.code === 'Error') throw new SchedulingError(filters[i].name, s);
+    rejections.push(s);
+    return i;
+  }
+  if (by >= 0) rejections.push(classStatus[c]);
+  return by;
+}
+
 /** The diagnosis of the nodes rejected this cycle (Kubernetes' NodeToStatus). */
 function diagnose(diagnosis: Diagnosis): void {
   for (let i = 0; i < rejected.length; i++) {
@@ -172,10 +240,13 @@ export function schedulePod(
   rejections.length = 0;
   rejectedBy.length = 0;
   let processed = 0;
+  const classes = active.some((f) => f.byNodeClass) ? snapshot.nodeClasses : undefined;
+  if (classes) newClassCycle();
   for (let i = 0; i < nodes.length && feasible.length < numNodesToFind; i++) {
-    const node = nodes[(start + i) % nodes.length];
+    const at = (start + i) % nodes.length;
+    const node = nodes[at];
     processed++;
-    const by = active.length ? runFilters(ctx, pod, node, active) : -1;
+    const by = !active.length ? -1 : classes ? runFiltersByClass(ctx, pod, node, classes[at], active) : runFilters(ctx, pod, node, active);
     if (by < 0) {
       feasible.push(node);
       continue;

@@ -48,11 +48,18 @@ export function fitsRequest(pod: PodInfo, node: NodeInfo): InsufficientResource[
 }
 
 const scalarNames = new WeakMap<PodInfo, readonly string[]>();
+// The filter runs for one pod over hundreds of nodes in a row: the last pod's answer is an
+// identity check away, a WeakMap lookup per node is not.
+let lastPod: PodInfo | undefined;
+let lastNames: readonly string[] = [];
 
 /** The pod's scalar resources, found once per pod rather than once per node. */
 function scalarResourcesOf(pod: PodInfo): readonly string[] {
+  if (pod === lastPod) return lastNames;
   let names = scalarNames.get(pod);
   if (!names) scalarNames.set(pod, (names = Object.keys(pod.requests).filter(isScalarResourceName)));
+  lastPod = pod;
+  lastNames = names;
   return names;
 }
 

@@ -20,6 +20,7 @@ function rejection(taint: Taint): Status {
 
 export const TaintToleration = {
   name: 'TaintToleration',
+  byNodeClass: true,
   filter(_ctx, pod, node) {
     const taint = nodeNumbers(node).doNotScheduleTaints === 0 ? undefined : findUntoleratedTaint(node.taints, pod.tolerations ?? tolerationsOf(pod.pod));
     return taint ? rejection(taint) : success;
