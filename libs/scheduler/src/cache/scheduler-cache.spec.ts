@@ -1,3 +1,4 @@
+import { nodeTableOf } from '../framework/node-table';
 import { manualClock } from '../queue/testing';
 import { SchedulerCache } from './scheduler-cache';
 import { bound, testNode, testPod } from './testing';
@@ -70,6 +71,21 @@ describe('SchedulerCache pods seen in the log', () => {
     cache.updateNode({ ...testNode('n1'), spec: { taints, unschedulable: true } });
     expect(new Set(classes()).size).toBe(2);
     expect(classes()[1]).toBe(tainted);
+  });
+  it('the node table a cycle read follows assumed pods, confirmed pods and node changes in the next snapshots, row by row as the NodeInfos', () => {
+    const { cache } = setup();
+    const rows = () => {
+      const snapshot = cache.snapshot();
+      return { table: Array.from(snapshot.nodeTable), fresh: Array.from(nodeTableOf(snapshot.nodes)) };
+    };
+    const before = rows();
+    expect(before.table).toEqual(before.fresh);
+    cache.assumePod(testPod('a', { cpu: '500m' }), 'n2');
+    cache.addPod(testPod('b', { cpu: '300m', nodeName: 'n1' }));
+    cache.updateNode({ ...testNode('n1'), spec: { taints: [{ key: 'k', effect: 'PreferNoSchedule' }] } });
+    const after = rows();
+    expect(after.table).toEqual(after.fresh);
+    expect(after.table).not.toEqual(before.table);
   });
 });
 

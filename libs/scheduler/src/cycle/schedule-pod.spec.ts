@@ -4,6 +4,7 @@ import { snapshotOf } from '../cache/snapshot';
 import { container, makeNode, makePod, makeSnapshot } from '../plugins/score/testing';
 import { failedSchedulingMessage } from './fit-error';
 import { FILTER_PLUGINS, NodeResourcesFit, TaintToleration } from '../plugins/filter';
+import { defaultScorePlugins } from '../plugins/score';
 import { schedulePod } from './schedule-pod';
 import { SchedulingError, type Profile } from './types';
 
@@ -211,5 +212,37 @@ describe('schedulePod with per-node-class verdicts', () => {
     const nodeByNode = schedulePod(bigPod(), makeSnapshot(nodes), p, { nextStartNodeIndex: 0 }, { random });
     expect(calls.length).toBe(5 + 40);
     expect(byClass).toEqual(nodeByNode);
+  });
+});
+
+describe('schedulePod reading the snapshot node table', () => {
+  // 60 nodes of three sizes with pods of various requests on them, some with PreferNoSchedule taints
+  const soft = { key: 'spot', effect: 'PreferNoSchedule' };
+  const sizes = [{ cpu: '4', memory: '8Gi', pods: '110' }, { cpu: '16', memory: '16Gi', pods: '3' }, { cpu: '2', memory: '32Gi', pods: '110' }];
+  const cluster = (): NodeInfo[] =>
+    Array.from({ length: 60 }, (_, i) => {
+      // the second pod on a node asks for nothing: scoring counts it at 100m / 200 Mi, the fit check at 0
+      const requests = (k: number): Record<string, string> => (k === 1 ? {} : { cpu: `${100 * (k + (i % 7))}m`, memory: `${64 * (i % 5)}Mi` });
+      const pods = Array.from({ length: i % 4 }, (_, k) => ({ ...makePod(`on-${i}-${k}`, { containers: [container(requests(k))] }), nodeName: `n${i}` }));
+      return makeNode(`n${i}`, { allocatable: sizes[i % 3], taints: i % 5 === 0 ? [soft] : [], pods });
+    });
+  const seeded = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it('given the default plugins and pods of several sizes, every pod gets the node it gets when each NodeInfo is read', () => {
+    const nodes = cluster();
+    const p = profile([...FILTER_PLUGINS], defaultScorePlugins(), 50);
+    const pods = Array.from({ length: 40 }, (_, i) => makePod(`p${i}`, { containers: [container({ cpu: `${250 * (i % 9)}m`, memory: `${128 * (i % 3)}Mi` })] }));
+    const run = (snapshot: Snapshot) => {
+      const state = { nextStartNodeIndex: 0 };
+      const random = seeded(7);
+      return pods.map((pod) => schedulePod(pod, snapshot, p, state, { random }));
+    };
+    const table = snapshotOf(nodes);
+    const byTable = run(table);
+    expect(table.computedNodeTable).toBeDefined();
+    expect(byTable).toEqual(run(makeSnapshot(nodes)));
+    expect(new Set(byTable.map((r) => r.node)).size).toBeGreaterThan(5);
+    // nodes full by pod count or too small for 2 cpu were met and rejected on the way
+    expect(byTable.some((r) => r.node !== null && (r.evaluated ?? 0) > (r.feasible ?? 0))).toBe(true);
   });
 });

@@ -152,7 +152,11 @@ export function nodeNonZeroRequested(node: NodeInfo): NonZeroRequests {
 /** Always built in this one place with the same key order, so every NodeNumbers shares one shape. */
 function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<ResourceList>, podCount: number, nonZero: NonZeroRequests, taints: readonly Taint[]): NodeNumbers {
   let doNotScheduleTaints = 0;
-  for (const t of taints) if (t.effect === 'NoSchedule' || t.effect === 'NoExecute') doNotScheduleTaints++;
+  let preferNoScheduleTaints = 0;
+  for (const t of taints) {
+    if (t.effect === 'NoSchedule' || t.effect === 'NoExecute') doNotScheduleTaints++;
+    else if (t.effect === 'PreferNoSchedule') preferNoScheduleTaints++;
+  }
   return {
     allocatableCpu: allocatable.cpu ?? 0,
     allocatableMemory: allocatable.memory ?? 0,
@@ -165,6 +169,7 @@ function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<Reso
     nonZeroCpu: nonZero.cpu,
     nonZeroMemory: nonZero.memory,
     doNotScheduleTaints,
+    preferNoScheduleTaints,
   };
 }
 

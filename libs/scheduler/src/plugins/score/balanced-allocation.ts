@@ -27,10 +27,10 @@ export const nodeResourcesBalancedAllocation: PluginFactory<ScorePlugin> = (args
       slot.set(ctx.state, podRequests);
       return { code: 'Success' };
     },
-    score(ctx, pod, node) {
+    score(ctx, pod, node, at?: number) {
       const podRequests = requestsFor(ctx, pod);
       if (podRequests.every((r) => r === 0)) return 0;
-      fillAllocation(node, podRequests, resources, true, requested, allocatable);
+      fillAllocation(ctx.snapshot, node, at, podRequests, resources, true, requested, allocatable);
       return balancedResourceScore(requested, allocatable);
     },
   } satisfies ScorePlugin;

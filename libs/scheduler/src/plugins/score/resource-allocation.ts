@@ -1,5 +1,6 @@
-import { nodeNumbers, nonZeroRequests } from '../../framework/info';
-import { MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../../framework/types';
+import { nonZeroRequests } from '../../framework/info';
+import { numbersAt } from '../../framework/node-table';
+import { MAX_NODE_SCORE, type NodeInfo, type PodInfo, type Snapshot } from '../../framework/types';
 
 // What NodeResourcesFit's scoring strategies and BalancedAllocation share
 // (noderesources/resource_allocation.go): per configured resource, the node's allocatable and
@@ -144,7 +145,9 @@ export function podRequestList(pod: PodInfo, resources: readonly ResourceSpec[],
  * from the node's NodeNumbers rather than by computed key.
  */
 export function fillAllocation(
+  snapshot: Snapshot,
   node: NodeInfo,
+  at: number | undefined,
   podRequests: readonly number[],
   resources: readonly ResourceSpec[],
   useRequested: boolean,
@@ -156,14 +159,15 @@ export function fillAllocation(
     let alloc: number;
     let onNode: number;
     if (name === 'cpu') {
-      const n = nodeNumbers(node);
+      const n = numbersAt(snapshot, node, at);
       alloc = n.allocatableCpu;
       onNode = useRequested ? n.requestedCpu : n.nonZeroCpu;
     } else if (name === 'memory') {
-      const n = nodeNumbers(node);
+      const n = numbersAt(snapshot, node, at);
       alloc = n.allocatableMemory;
       onNode = useRequested ? n.requestedMemory : n.nonZeroMemory;
     } else {
+      // other resources are rare enough to be read by name from the NodeInfo
       alloc = podRequests[i] === 0 && !NATIVE.has(name) ? 0 : (node.allocatable[name] ?? 0);
       onNode = node.requested[name] ?? 0;
     }
