@@ -190,17 +190,22 @@ function prioritize(ctx: PluginContext, pod: PodInfo, scores: Profile['scores'])
       if (s.code === 'Skip') continue;
       if (s.code !== 'Success') throw new SchedulingError(plugin.name, s);
     }
+    if (!plugin.normalizeScore) {
+      // scores final as they come: no list to fill and read back
+      for (let i = 0; i < nodes.length; i++) totals[i] += checked(plugin, plugin.score(ctx, pod, nodes[i], feasibleAt[i])) * weight;
+      continue;
+    }
     const list = scoreList(listIndex++, nodes.length);
     for (let i = 0; i < nodes.length; i++) list[i].score = plugin.score(ctx, pod, nodes[i], feasibleAt[i]);
-    plugin.normalizeScore?.(ctx, pod, list);
-    for (let i = 0; i < nodes.length; i++) {
-      const s = list[i].score;
-      if (!(s >= 0 && s <= MAX_NODE_SCORE)) {
-        throw new SchedulingError(plugin.name, { code: 'Error', reasons: [`plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [0, ${MAX_NODE_SCORE}] after normalizing`] });
-      }
-      totals[i] += s * weight;
-    }
+    plugin.normalizeScore(ctx, pod, list);
+    for (let i = 0; i < nodes.length; i++) totals[i] += checked(plugin, list[i].score) * weight;
   }
+}
+
+/** A final score must lie in 0..MAX_NODE_SCORE. */
+function checked(plugin: ScorePlugin, s: number): number {
+  if (s >= 0 && s <= MAX_NODE_SCORE) return s;
+  throw new SchedulingError(plugin.name, { code: 'Error', reasons: [`plugin "${plugin.name}" returns an invalid score ${s}, it should in the range of [0, ${MAX_NODE_SCORE}] after normalizing`] });
 }
 
 /** The highest total; among equals each is equally likely (reservoir sampling, one pass). */

@@ -93,7 +93,7 @@ export function requestedToCapacityRatioScore(shape: readonly UtilizationShapePo
   };
 }
 
-const fractions: number[] = [];
+let fractions = new Float64Array(8);
 
 /**
  * BalancedAllocation: 100·(1 − std) of the requested/allocatable fractions (each capped at 1).
@@ -102,22 +102,23 @@ const fractions: number[] = [];
  * Worked example: cpu 3000m/4000m = 0.75, memory 5 Gi/10 Gi = 0.5 → std 0.125 → 87.5 → 87.
  */
 export function balancedResourceScore(requested: ArrayLike<number>, allocatable: ArrayLike<number>, count = requested.length): number {
-  fractions.length = 0;
+  if (fractions.length < count) fractions = new Float64Array(count);
+  let n = 0;
   let total = 0;
   for (let i = 0; i < count; i++) {
     if (allocatable[i] === 0) continue;
     const f = Math.min(requested[i] / allocatable[i], 1);
     total += f;
-    fractions.push(f);
+    fractions[n++] = f;
   }
   let std = 0;
-  if (fractions.length === 2) {
+  if (n === 2) {
     std = Math.abs((fractions[0] - fractions[1]) / 2);
-  } else if (fractions.length > 2) {
-    const mean = total / fractions.length;
+  } else if (n > 2) {
+    const mean = total / n;
     let sum = 0;
-    for (const f of fractions) sum += (f - mean) * (f - mean);
-    std = Math.sqrt(sum / fractions.length);
+    for (let i = 0; i < n; i++) sum += (fractions[i] - mean) * (fractions[i] - mean);
+    std = Math.sqrt(sum / n);
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
