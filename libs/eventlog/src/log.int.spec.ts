@@ -6,6 +6,8 @@ const servers = process.env.KEELSON_NATS_URL ?? 'nats://127.0.0.1:4222';
 const id = randomUUID().slice(0, 8);
 const pod = (name: string, image = 'nginx:1.7.9') => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { containers: [{ name: 'nginx', image }] } });
 const env = (type: Envelope['type'], name: string, image?: string): Envelope => ({ type, object: pod(name, image), actor: 'user:test', time: new Date().toISOString() });
+// the image each read-N was created with; read-7 was deleted, whose tombstone carries the default
+const imageOf = (n: string) => (n === 'read-7' ? 'nginx:1.7.9' : `img:${n}`);
 const key = (name: string) => ({ group: '', plural: 'pods', namespace: 'default', name });
 
 describe('EventLog against a real JetStream', () => {
@@ -71,6 +73,17 @@ describe('EventLog against a real JetStream', () => {
 
   it('returns null for a name never used', async () => {
     expect(await log.last(key('never'))).toBeNull();
+  });
+
+  it('answers each of many reads of the newest entry sent at once with its own object, a tombstone as the entry it is', async () => {
+    const names = Array.from({ length: 200 }, (_, i) => `read-${i}`);
+    const created = await Promise.all(names.map((n) => log.append({ key: key(n), expectedSeq: 0, envelope: env('Created', n, `img:${n}`) })));
+    const deleted = await log.append({ key: key(names[7]), expectedSeq: created[7].seq, envelope: env('Deleted', names[7]) });
+    const read = await Promise.all([...names, 'never-read'].map((n) => log.last(key(n))));
+    expect(read.map((e) => e?.seq ?? null)).toEqual([...created.map((e, i) => (i === 7 ? deleted.seq : e.seq)), null]);
+    expect(read.map((e) => e?.object.spec)).toEqual([...names.map((n) => ({ containers: [{ name: 'nginx', image: imageOf(n) }] })), undefined]);
+    expect(read[7]?.type).toBe('Deleted');
+    expect(read[8]?.subject).toBe(created[8].subject);
   });
 
   it('follows the log from a sequence, in order', async () => {

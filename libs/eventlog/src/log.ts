@@ -1,4 +1,4 @@
-import { connect, DeliverPolicy, headers, JSONCodec, NatsError, RetentionPolicy, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type StoredMsg } from 'nats';
+import { connect, DeliverPolicy, ErrorCode, headers, JSONCodec, NatsError, RetentionPolicy, type Msg, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection, type StoredMsg } from 'nats';
 import type { DirectStreamAPI } from 'nats/lib/jetstream/types';
 import type { KubeObject } from '@keelson/apimachinery';
 import { envelopeJson, type Envelope, type LogEntry } from './envelope';
@@ -115,16 +115,17 @@ export class EventLog {
     }
   }
 
-  /** The newest entry for one object (a tombstone included), or null if the name was never used. */
+  /**
+   * The newest entry for one object (a tombstone included), or null if the name was never used.
+   * A direct get by `last_by_subj` (the subject appended to the API subject, as nats.js sends it),
+   * through the publisher's reply inbox: every bind and update starts here, and nats.js's own
+   * request path builds a timer, a race and a NatsError per request.
+   */
   async last(key: ObjectKey): Promise<LogEntry | null> {
     const subject = subjectFor(key, this.prefix);
-    try {
-      const m = await this.direct.getMessage(this.stream, { last_by_subj: subject });
-      return toEntry(m);
-    } catch (e) {
-      if (e instanceof NatsError && (e.api_error?.err_code === NO_MESSAGE_FOUND || e.code === '404')) return null;
-      throw e;
-    }
+    const m = await this.publisher.request(`$JS.API.DIRECT.GET.${this.stream}.${subject}`, EMPTY);
+    const entry = directEntry(m);
+    return entry && toEntry(entry);
   }
 
   async entryAt(seq: number): Promise<LogEntry | null> {
@@ -198,6 +199,19 @@ export class EventLog {
 
 /** An entry as stored: its envelope still JSON bytes. */
 export type RawEntry = Pick<StoredMsg, 'data' | 'seq' | 'subject'>;
+
+const EMPTY = new Uint8Array(0);
+
+/** A direct get's reply as an entry: null for "no message" (404), an error for any other status, as nats.js's getMessage reports them. */
+function directEntry(m: Msg): RawEntry | null {
+  const h = m.headers;
+  if (m.data.length === 0 && h && h.code >= 300) {
+    if (h.code === 404) return null;
+    throw new NatsError(h.description.toLowerCase() || ErrorCode.Unknown, h.code === 503 ? ErrorCode.JetStreamNotEnabled : ErrorCode.Unknown);
+  }
+  if (!h) throw new NatsError('direct get answered without headers', ErrorCode.Unknown);
+  return { data: m.data, seq: Number(h.get('Nats-Sequence')), subject: h.get('Nats-Subject') };
+}
 
 function toEntry(m: RawEntry): LogEntry {
   // The decoded envelope is a fresh object: extending it in place saves a copy per entry.

@@ -1,6 +1,6 @@
 import { createInbox, ErrorCode, NatsError, type Msg, type MsgHdrs, type NatsConnection, type Subscription } from 'nats';
 
-// JetStream publishes, pipelined. Each append is still one message with its own concurrency
+// JetStream publishes (and direct gets), pipelined. Each append is still one message with its own concurrency
 // headers and its own acknowledgement, but two costs of nats.js's request path go:
 //  - every request there is an object graph of its own (a per-request timer, a deferred, and an
 //    Error built to cancel it once answered); here one inbox subscription takes every ack, a map
@@ -28,7 +28,7 @@ export class JetStreamPublishError extends Error {
 }
 
 interface Waiting {
-  resolve(ack: PubAck): void;
+  answer(m: Msg): void;
   reject(e: Error): void;
   deadline: number;
 }
@@ -37,7 +37,7 @@ interface Outgoing {
   id: number;
   subject: string;
   data: Uint8Array;
-  headers: MsgHdrs;
+  headers: MsgHdrs | undefined;
 }
 
 const decoder = new TextDecoder();
@@ -60,15 +60,25 @@ export class Publisher {
   }
 
   publish(subject: string, data: Uint8Array, headers: MsgHdrs): Promise<PubAck> {
-    return new Promise<PubAck>((resolve, reject) => {
-      const id = ++this.nextId;
-      this.waiting.set(id, { resolve, reject, deadline: Date.now() + this.timeoutMs });
-      this.queue.push({ id, subject, data, headers });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(this.flush);
-      }
-    });
+    return new Promise<PubAck>((resolve, reject) => this.send(subject, data, headers, (m) => answerAck(m, resolve, reject), reject));
+  }
+
+  /**
+   * A request whose answer is the reply message as it comes (a direct get: the stored message,
+   * or an empty one with a status header), sent and timed out as the publishes are.
+   */
+  request(subject: string, data: Uint8Array): Promise<Msg> {
+    return new Promise<Msg>((resolve, reject) => this.send(subject, data, undefined, resolve, reject));
+  }
+
+  private send(subject: string, data: Uint8Array, headers: MsgHdrs | undefined, answer: (m: Msg) => void, reject: (e: Error) => void): void {
+    const id = ++this.nextId;
+    this.waiting.set(id, { answer, reject, deadline: Date.now() + this.timeoutMs });
+    this.queue.push({ id, subject, data, headers });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
   }
 
   /** Stops taking acks; appends still waiting fail. */
@@ -92,13 +102,7 @@ export class Publisher {
   };
 
   private onAck(m: Msg): void {
-    const waiting = this.settle(Number(m.subject.slice(this.inbox.length + 1)));
-    if (!waiting) return; // timed out already
-    // No stream listens on the subject: the server answers with an empty 503 status message.
-    if (m.data.length === 0 && m.headers?.code === 503) return waiting.reject(NatsError.errorForCode(ErrorCode.NoResponders));
-    const ack = JSON.parse(decoder.decode(m.data)) as PubAck & { error?: { code: number; err_code: number; description: string } };
-    if (ack.error) return waiting.reject(new JetStreamPublishError(ack.error.code, ack.error.err_code, ack.error.description));
-    waiting.resolve(ack);
+    this.settle(Number(m.subject.slice(this.inbox.length + 1)))?.answer(m); // none: timed out already
   }
 
   private settle(id: number): Waiting | undefined {
@@ -120,4 +124,12 @@ export class Publisher {
     for (const w of this.waiting.values()) w.reject(e);
     this.waiting.clear();
   }
+}
+
+function answerAck(m: Msg, resolve: (ack: PubAck) => void, reject: (e: Error) => void): void {
+  // No stream listens on the subject: the server answers with an empty 503 status message.
+  if (m.data.length === 0 && m.headers?.code === 503) return reject(NatsError.errorForCode(ErrorCode.NoResponders));
+  const ack = JSON.parse(decoder.decode(m.data)) as PubAck & { error?: { code: number; err_code: number; description: string } };
+  if (ack.error) return reject(new JetStreamPublishError(ack.error.code, ack.error.err_code, ack.error.description));
+  resolve(ack);
 }

@@ -1,3 +1,4 @@
+import { nodeTableOf } from '../framework/node-table';
 import { manualClock } from '../queue/testing';
 import { SchedulerCache } from './scheduler-cache';
 import { bound, testNode, testPod } from './testing';
@@ -54,6 +55,37 @@ describe('SchedulerCache pods seen in the log', () => {
     cache.removeNode('n3');
     expect(on('n3')).toBeUndefined();
     expect(cache.snapshot().nodes.map((n) => n.name)).toEqual(['n1', 'n2']);
+  });
+
+  it('a node tainted or cordoned after a cycle read the node classes moves to its new class in the next snapshot', () => {
+    const { cache } = setup();
+    const classes = () => Array.from(cache.snapshot().nodeClasses);
+    const [untainted] = classes();
+    expect(classes()).toEqual([untainted, untainted]);
+    const taints = [{ key: 'dedicated', value: 'x', effect: 'NoSchedule' }];
+    cache.updateNode({ ...testNode('n2'), spec: { taints } });
+    const [, tainted] = classes();
+    expect(tainted).not.toBe(untainted);
+    cache.updateNode({ ...testNode('n1'), spec: { taints: [{ ...taints[0] }] } });
+    expect(classes()).toEqual([tainted, tainted]);
+    cache.updateNode({ ...testNode('n1'), spec: { taints, unschedulable: true } });
+    expect(new Set(classes()).size).toBe(2);
+    expect(classes()[1]).toBe(tainted);
+  });
+  it('the node table a cycle read follows assumed pods, confirmed pods and node changes in the next snapshots, row by row as the NodeInfos', () => {
+    const { cache } = setup();
+    const rows = () => {
+      const snapshot = cache.snapshot();
+      return { table: Array.from(snapshot.nodeTable), fresh: Array.from(nodeTableOf(snapshot.nodes)) };
+    };
+    const before = rows();
+    expect(before.table).toEqual(before.fresh);
+    cache.assumePod(testPod('a', { cpu: '500m' }), 'n2');
+    cache.addPod(testPod('b', { cpu: '300m', nodeName: 'n1' }));
+    cache.updateNode({ ...testNode('n1'), spec: { taints: [{ key: 'k', effect: 'PreferNoSchedule' }] } });
+    const after = rows();
+    expect(after.table).toEqual(after.fresh);
+    expect(after.table).not.toEqual(before.table);
   });
 });
 

@@ -1,5 +1,6 @@
 import type { KubeObject } from '@keelson/apimachinery';
-import { nodeInfoOf } from '../framework/info';
+import { nodeClassOf, nodeInfoOf, nodeNumbers } from '../framework/info';
+import { writeRow } from '../framework/node-table';
 import type { NodeInfo, PodInfo } from '../framework/types';
 import { AffinityIndex } from './affinity-index';
 import { ClusterObjectStore } from './cluster-objects';
@@ -181,6 +182,8 @@ export class SchedulerCache extends ClusterObjectStore {
     let index: ReadonlyMap<string, number>;
     let positions: AffinityPositions | undefined;
     let imageCounts: Map<string, number> | undefined;
+    let classes: Int32Array | undefined;
+    let table: Float64Array | undefined;
     if (!this.last || this.nodeSetChanged) {
       nodes = [];
       for (const [name, state] of this.nodes) if (state.node) nodes.push(this.materialize(name, state));
@@ -190,6 +193,8 @@ export class SchedulerCache extends ClusterObjectStore {
       index = this.last.index;
       positions = this.last.computedPositions;
       imageCounts = this.lastImageCounts;
+      classes = this.last.computedNodeClasses;
+      table = this.last.computedNodeTable;
       for (const name of this.dirty) {
         const i = index.get(name);
         const state = this.nodes.get(name);
@@ -197,6 +202,8 @@ export class SchedulerCache extends ClusterObjectStore {
         const before = nodes[i];
         const after = this.materialize(name, state);
         nodes[i] = after;
+        if (classes) classes[i] = nodeClassOf(after);
+        if (table) writeRow(table, i, nodeNumbers(after));
         if (before.images !== after.images) imageCounts = undefined;
         if (hasAffinity(before) !== hasAffinity(after) || hasAntiAffinity(before) !== hasAntiAffinity(after)) positions = undefined;
       }
@@ -205,7 +212,7 @@ export class SchedulerCache extends ClusterObjectStore {
     this.nodeSetChanged = false;
     this.lastObjects = objects;
     this.lastImageCounts = imageCounts ??= new Map();
-    this.last = new FrozenSnapshot(nodes, index, objects, this.generation, positions, imageCounts, this.affinityIndex);
+    this.last = new FrozenSnapshot(nodes, index, objects, this.generation, positions, imageCounts, this.affinityIndex, classes, table);
     return this.last;
   }
 

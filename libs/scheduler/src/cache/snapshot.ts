@@ -1,6 +1,7 @@
 import type { KubeObject } from '@keelson/apimachinery';
-import { affinityFlagsOf } from '../framework/info';
+import { affinityFlagsOf, nodeClassOf } from '../framework/info';
 import type { NodeInfo, PodInfo, Snapshot } from '../framework/types';
+import { nodeTableOf } from '../framework/node-table';
 import type { AffinityIndex } from './affinity-index';
 
 // A Snapshot is frozen for a scheduling cycle. Building one must stay cheap at thousands of
@@ -55,7 +56,29 @@ export class FrozenSnapshot implements Snapshot {
     /** image → nodes holding it, filled on demand; shared by snapshots whose nodes hold the same images */
     private readonly imageCounts = new Map<string, number>(),
     private readonly index_?: AffinityIndex,
+    /** nodeClassOf per position, computed on first use when not given; the cache passes its list on, updated in place */
+    private classes_?: Int32Array,
+    /** nodeTableOf(nodes), computed on first use when not given; the cache passes its table on, updated in place */
+    private table_?: Float64Array,
   ) {}
+
+  get nodeTable(): Float64Array {
+    return (this.table_ ??= nodeTableOf(this.nodes));
+  }
+
+  /** the table if the cycle asked for it, for the next snapshot to update and reuse */
+  get computedNodeTable(): Float64Array | undefined {
+    return this.table_;
+  }
+
+  get nodeClasses(): Int32Array {
+    return (this.classes_ ??= Int32Array.from(this.nodes, nodeClassOf));
+  }
+
+  /** the class list if the cycle asked for it, for the next snapshot to update and reuse */
+  get computedNodeClasses(): Int32Array | undefined {
+    return this.classes_;
+  }
 
   get positions(): AffinityPositions {
     return (this.positions_ ??= affinityPositions(this.nodes));

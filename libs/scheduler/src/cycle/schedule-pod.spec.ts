@@ -1,5 +1,10 @@
-import type { FilterPlugin, NodeInfo, ScorePlugin, Status } from '../framework/types';
-import { makeNode, makePod, makeSnapshot } from '../plugins/score/testing';
+import type { FilterPlugin, NodeInfo, ScorePlugin, Snapshot, Status } from '../framework/types';
+import { nodeInfoOf } from '../framework/info';
+import { snapshotOf } from '../cache/snapshot';
+import { container, makeNode, makePod, makeSnapshot } from '../plugins/score/testing';
+import { failedSchedulingMessage } from './fit-error';
+import { FILTER_PLUGINS, NodeResourcesFit, TaintToleration } from '../plugins/filter';
+import { defaultScorePlugins } from '../plugins/score';
 import { schedulePod } from './schedule-pod';
 import { SchedulingError, type Profile } from './types';
 
@@ -156,5 +161,88 @@ describe('schedulePod over a large cluster', () => {
     const state = { nextStartNodeIndex: 5 };
     expect(run(numbered(200), profile([], []), state)).toEqual({ node: 'n005', feasible: 1, evaluated: 1 });
     expect(state.nextStartNodeIndex).toBe(6);
+  });
+});
+
+describe('schedulePod with per-node-class verdicts', () => {
+  const dedicated = { key: 'dedicated', value: 'special', effect: 'NoSchedule' };
+  const gpu = { key: 'gpu', effect: 'NoExecute' };
+  const cordoned = (name: string): NodeInfo => {
+    const n = makeNode(name);
+    return nodeInfoOf({ ...n.node, spec: { ...(n.node.spec as object), unschedulable: true } }, []);
+  };
+  // 40 nodes: 4 taint classes, some cordoned, every third (or every) one too small for the pod
+  const cluster = (allSmall = false): NodeInfo[] =>
+    Array.from({ length: 40 }, (_, i) => {
+      const name = `n${String(i).padStart(2, '0')}`;
+      if (i % 10 === 9) return cordoned(name);
+      const small = allSmall || i % 3 === 0 ? { allocatable: { cpu: '1', memory: '8Gi', pods: '110' } } : {};
+      const taints = i % 4 === 1 ? [dedicated] : i % 4 === 2 ? [gpu, dedicated] : i % 4 === 3 ? [dedicated, gpu] : [];
+      return makeNode(name, { ...small, taints });
+    });
+  const bigPod = (tolerations: unknown[] = []) => makePod('p', { containers: [container({ cpu: '2' })], tolerations });
+  const message = (nodes: NodeInfo[], snapshot: Snapshot, tolerations?: unknown[]) => {
+    const result = schedulePod(bigPod(tolerations), snapshot, profile([...FILTER_PLUGINS], []), { nextStartNodeIndex: 7 });
+    if (result.node !== null) return { node: result.node };
+    return { node: null, message: failedSchedulingMessage(result.diagnosis, nodes.length), statuses: [...result.diagnosis.nodeToStatus] };
+  };
+
+  it.each`
+    tolerations                                                                  | which
+    ${[]}                                                                        | ${'none'}
+    ${[{ key: 'dedicated', operator: 'Exists' }]}                                | ${'dedicated only (gpu still names its taint)'}
+    ${[{ key: 'gpu', operator: 'Exists' }, { key: 'dedicated', operator: 'Exists' }]} | ${'both'}
+  `('given tolerations $which and no node big enough, the FailedScheduling counts are those of filtering every node on its own', ({ tolerations }) => {
+    const nodes = cluster(true);
+    const byClass = message(nodes, snapshotOf(nodes), tolerations);
+    const nodeByNode = message(nodes, makeSnapshot(nodes), tolerations);
+    expect(byClass.node).toBeNull();
+    expect(byClass).toEqual(nodeByNode);
+    expect(byClass.message).toMatch(/^0\/40 nodes are available: \d+ /);
+  });
+
+  it('given nodes of 4 taint classes, TaintToleration is asked once per class a node of which was met, and the same node wins', () => {
+    const nodes = cluster();
+    const calls: string[] = [];
+    const counted = { ...TaintToleration, filter: (...a: Parameters<typeof TaintToleration.filter>) => (calls.push(a[2].name), TaintToleration.filter(...a)) };
+    const p = profile([counted, NodeResourcesFit], [{ plugin: scoring('S', {}), weight: 1 }]);
+    const random = () => 0.5;
+    const byClass = schedulePod(bigPod(), snapshotOf(nodes), p, { nextStartNodeIndex: 0 }, { random });
+    expect(calls.length).toBe(5); // untainted, dedicated, gpu+dedicated, dedicated+gpu, cordoned (its own class)
+    const nodeByNode = schedulePod(bigPod(), makeSnapshot(nodes), p, { nextStartNodeIndex: 0 }, { random });
+    expect(calls.length).toBe(5 + 40);
+    expect(byClass).toEqual(nodeByNode);
+  });
+});
+
+describe('schedulePod reading the snapshot node table', () => {
+  // 60 nodes of three sizes with pods of various requests on them, some with PreferNoSchedule taints
+  const soft = { key: 'spot', effect: 'PreferNoSchedule' };
+  const sizes = [{ cpu: '4', memory: '8Gi', pods: '110' }, { cpu: '16', memory: '16Gi', pods: '3' }, { cpu: '2', memory: '32Gi', pods: '110' }];
+  const cluster = (): NodeInfo[] =>
+    Array.from({ length: 60 }, (_, i) => {
+      // the second pod on a node asks for nothing: scoring counts it at 100m / 200 Mi, the fit check at 0
+      const requests = (k: number): Record<string, string> => (k === 1 ? {} : { cpu: `${100 * (k + (i % 7))}m`, memory: `${64 * (i % 5)}Mi` });
+      const pods = Array.from({ length: i % 4 }, (_, k) => ({ ...makePod(`on-${i}-${k}`, { containers: [container(requests(k))] }), nodeName: `n${i}` }));
+      return makeNode(`n${i}`, { allocatable: sizes[i % 3], taints: i % 5 === 0 ? [soft] : [], pods });
+    });
+  const seeded = (seed: number) => () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+
+  it('given the default plugins and pods of several sizes, every pod gets the node it gets when each NodeInfo is read', () => {
+    const nodes = cluster();
+    const p = profile([...FILTER_PLUGINS], defaultScorePlugins(), 50);
+    const pods = Array.from({ length: 40 }, (_, i) => makePod(`p${i}`, { containers: [container({ cpu: `${250 * (i % 9)}m`, memory: `${128 * (i % 3)}Mi` })] }));
+    const run = (snapshot: Snapshot) => {
+      const state = { nextStartNodeIndex: 0 };
+      const random = seeded(7);
+      return pods.map((pod) => schedulePod(pod, snapshot, p, state, { random }));
+    };
+    const table = snapshotOf(nodes);
+    const byTable = run(table);
+    expect(table.computedNodeTable).toBeDefined();
+    expect(byTable).toEqual(run(makeSnapshot(nodes)));
+    expect(new Set(byTable.map((r) => r.node)).size).toBeGreaterThan(5);
+    // nodes full by pod count or too small for 2 cpu were met and rejected on the way
+    expect(byTable.some((r) => r.node !== null && (r.evaluated ?? 0) > (r.feasible ?? 0))).toBe(true);
   });
 });

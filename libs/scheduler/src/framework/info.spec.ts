@@ -47,7 +47,7 @@ describe('nodeNumbers', () => {
   const node = (allocatable: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {}, status: { allocatable } });
   const on = (spec: Record<string, unknown>) => ({ ...podInfoOf(pod(spec)), nodeName: 'n1' });
 
-  it('given a node with pods, then it has their requests, non-zero requests and count next to allocatable, and its NoSchedule/NoExecute taint count', () => {
+  it('given a node with pods, then it has their requests, non-zero requests and count next to allocatable, its NoSchedule/NoExecute and its PreferNoSchedule taint counts', () => {
     const taints = [
       { key: 'a', effect: 'NoSchedule' },
       { key: 'b', effect: 'PreferNoSchedule' },
@@ -66,6 +66,7 @@ describe('nodeNumbers', () => {
       nonZeroCpu: 600,
       nonZeroMemory: 400 * MI,
       doNotScheduleTaints: 2,
+      preferNoScheduleTaints: 1,
     });
   });
 

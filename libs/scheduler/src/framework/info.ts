@@ -152,7 +152,11 @@ export function nodeNonZeroRequested(node: NodeInfo): NonZeroRequests {
 /** Always built in this one place with the same key order, so every NodeNumbers shares one shape. */
 function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<ResourceList>, podCount: number, nonZero: NonZeroRequests, taints: readonly Taint[]): NodeNumbers {
   let doNotScheduleTaints = 0;
-  for (const t of taints) if (t.effect === 'NoSchedule' || t.effect === 'NoExecute') doNotScheduleTaints++;
+  let preferNoScheduleTaints = 0;
+  for (const t of taints) {
+    if (t.effect === 'NoSchedule' || t.effect === 'NoExecute') doNotScheduleTaints++;
+    else if (t.effect === 'PreferNoSchedule') preferNoScheduleTaints++;
+  }
   return {
     allocatableCpu: allocatable.cpu ?? 0,
     allocatableMemory: allocatable.memory ?? 0,
@@ -165,6 +169,7 @@ function numbersOf(allocatable: Readonly<ResourceList>, requested: Readonly<Reso
     nonZeroCpu: nonZero.cpu,
     nonZeroMemory: nonZero.memory,
     doNotScheduleTaints,
+    preferNoScheduleTaints,
   };
 }
 
@@ -227,8 +232,25 @@ export function podInfoOf(pod: KubeObject): PodInfo {
   };
 }
 
+// Node classes: nodes with the same taints (key, value, effect, in order — the order decides which
+// taint a rejection names) and the same unschedulable flag get one id, interned for the process's
+// life. Clusters hold few distinct taint sets; timeAdded is left out as no filter reads it.
+const classIds = new Map<string, number>();
+
+/** The interned id of a (taints, unschedulable) pair. */
+export function internNodeClass(taints: readonly Taint[], unschedulable: boolean): number {
+  let key = unschedulable ? 'u' : 's';
+  for (const t of taints) key += `\u0001${t.key}\u0000${t.value ?? ''}\u0000${t.effect}`;
+  let id = classIds.get(key);
+  if (id === undefined) classIds.set(key, (id = classIds.size));
+  return id;
+}
+
+/** The node's class id: precomputed by nodeInfoOf, interned on the spot for a hand-made NodeInfo. */
+export const nodeClassOf = (node: NodeInfo): number => node.nodeClass ?? internNodeClass(node.taints, node.unschedulable);
+
 /** The parts of a NodeInfo that come from the Node object alone. */
-type NodeParts = Pick<NodeInfo, 'node' | 'name' | 'labels' | 'taints' | 'unschedulable' | 'allocatable' | 'images'>;
+type NodeParts = Pick<NodeInfo, 'node' | 'name' | 'labels' | 'taints' | 'unschedulable' | 'allocatable' | 'images'> & { readonly nodeClass: number };
 
 function nodePartsOf(node: KubeObject): NodeParts {
   const spec = obj(node.spec);
@@ -237,14 +259,17 @@ function nodePartsOf(node: KubeObject): NodeParts {
   for (const image of arr<{ names?: string[]; sizeBytes?: number }>(status.images)) {
     for (const name of image.names ?? []) images.set(name, image.sizeBytes ?? 0);
   }
+  const taints = arr<Taint>(spec.taints);
+  const unschedulable = spec.unschedulable === true;
   return {
     node,
     name: node.metadata.name ?? '',
     labels: node.metadata.labels ?? {},
-    taints: arr<Taint>(spec.taints),
-    unschedulable: spec.unschedulable === true,
+    taints,
+    unschedulable,
     allocatable: parseResourceList(status.allocatable),
     images,
+    nodeClass: internNodeClass(taints, unschedulable),
   };
 }
 
@@ -254,7 +279,7 @@ function nodePartsOf(node: KubeObject): NodeParts {
  * a node's NodeInfo every time a pod lands on it, and the Node itself rarely changes.
  */
 export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInfo): NodeInfo {
-  const parts: NodeParts = previous && previous.node === node ? previous : nodePartsOf(node);
+  const parts: NodeParts = previous && previous.node === node && previous.nodeClass !== undefined ? (previous as NodeParts) : nodePartsOf(node);
   const requested: ResourceList = {};
   let usedPorts: HostPort[] | undefined;
   let podsWithAffinity: PodInfo[] | undefined;
@@ -287,5 +312,6 @@ export function nodeInfoOf(node: KubeObject, pods: PodInfo[], previous?: NodeInf
     podsWithRequiredAntiAffinity: podsWithRequiredAntiAffinity ?? NONE,
     nonZeroRequested: { cpu: nonZeroCpu, memory: nonZeroMemory },
     numbers: numbersOf(parts.allocatable, requested, pods.length, { cpu: nonZeroCpu, memory: nonZeroMemory }, parts.taints),
+    nodeClass: parts.nodeClass,
   };
 }

@@ -70,6 +70,8 @@ export interface NodeInfo {
   readonly nonZeroRequested?: { readonly cpu: number; readonly memory: number };
   /** the numbers the filter and score loops read, in one object; filled by nodeInfoOf (read through nodeNumbers()) */
   readonly numbers?: NodeNumbers;
+  /** the interned id of (taints, unschedulable); filled by nodeInfoOf (read through nodeClassOf()) */
+  readonly nodeClass?: number;
 }
 
 /**
@@ -91,6 +93,8 @@ export interface NodeNumbers {
   readonly nonZeroMemory: number;
   /** NoSchedule and NoExecute taints: 0 lets TaintToleration's filter pass without reading them */
   readonly doNotScheduleTaints: number;
+  /** PreferNoSchedule taints: 0 lets TaintToleration's score be 0 without reading them */
+  readonly preferNoScheduleTaints: number;
 }
 
 /** Everything a cycle may look at, frozen for the cycle: nodes, plus cluster objects some plugins need. */
@@ -114,6 +118,10 @@ export interface Snapshot {
   imageNodeCount?(image: string): number;
   /** the cache's pod indexes, when they still reflect this snapshot */
   readonly affinityIndex?: AffinityIndex;
+  /** nodeClassOf(nodes[i]) at i, so the filter loop learns a node's class without reading its NodeInfo. Absent: every node is filtered on its own. */
+  readonly nodeClasses?: ArrayLike<number>;
+  /** nodes[i]'s NodeNumbers as row i (framework/node-table.ts), read through numbersAt(). Absent: read from each NodeInfo. */
+  readonly nodeTable?: Float64Array;
 }
 
 export type Code = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';
@@ -139,16 +147,23 @@ export interface PluginContext {
 
 export interface FilterPlugin {
   readonly name: string;
+  /**
+   * The verdict depends on the node only through its taints and unschedulable flag (its node
+   * class, nodeClassOf), so the cycle asks once per class per pod and gives every node of the
+   * class that verdict: 5,000 nodes usually hold a handful of distinct taint sets.
+   */
+  readonly byNodeClass?: boolean;
   /** once per pod; may compute state, or return Skip (plugin not relevant) or a failure that applies to all nodes */
   preFilter?(ctx: PluginContext, pod: PodInfo): Status;
-  filter(ctx: PluginContext, pod: PodInfo, node: NodeInfo): Status;
+  /** `at`: the node's position in ctx.snapshot.nodes, when the caller knows it (the cycle does), for numbersAt */
+  filter(ctx: PluginContext, pod: PodInfo, node: NodeInfo, at?: number): Status;
 }
 
 export interface ScorePlugin {
   readonly name: string;
   preScore?(ctx: PluginContext, pod: PodInfo, nodes: readonly NodeInfo[]): Status;
   /** raw score for one node; any range — normalizeScore brings it to 0–100 */
-  score(ctx: PluginContext, pod: PodInfo, node: NodeInfo): number;
+  score(ctx: PluginContext, pod: PodInfo, node: NodeInfo, at?: number): number;
   /** in place over all feasible nodes' raw scores, to 0..MAX_NODE_SCORE; omitted when score() already is */
   normalizeScore?(ctx: PluginContext, pod: PodInfo, scores: { node: string; score: number }[]): void;
 }

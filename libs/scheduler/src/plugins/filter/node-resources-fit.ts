@@ -1,6 +1,6 @@
-import type { Code, FilterPlugin, NodeInfo, PodInfo, Status } from '../../framework/types';
+import type { Code, FilterPlugin, NodeInfo, PodInfo, Snapshot, Status } from '../../framework/types';
 import { success } from '../../framework/types';
-import { nodeNumbers } from '../../framework/info';
+import { numbersAt } from '../../framework/node-table';
 
 // NodeResourcesFit (filter half): the pod's effective requests must fit in what the node's
 // allocatable leaves after the requests of the pods already there. Limits play no part.
@@ -48,11 +48,18 @@ export function fitsRequest(pod: PodInfo, node: NodeInfo): InsufficientResource[
 }
 
 const scalarNames = new WeakMap<PodInfo, readonly string[]>();
+// The filter runs for one pod over hundreds of nodes in a row: the last pod's answer is an
+// identity check away, a WeakMap lookup per node is not.
+let lastPod: PodInfo | undefined;
+let lastNames: readonly string[] = [];
 
 /** The pod's scalar resources, found once per pod rather than once per node. */
 function scalarResourcesOf(pod: PodInfo): readonly string[] {
+  if (pod === lastPod) return lastNames;
   let names = scalarNames.get(pod);
   if (!names) scalarNames.set(pod, (names = Object.keys(pod.requests).filter(isScalarResourceName)));
+  lastPod = pod;
+  lastNames = names;
   return names;
 }
 
@@ -64,8 +71,8 @@ const fits = (pod: PodInfo, node: NodeInfo, name: string): boolean => {
 const fitsNumber = (want: number, allocatable: number, requested: number): boolean => !(want > 0 && want > allocatable - requested);
 
 /** fitsRequest(…).length === 0 without allocating: the common answer, on thousands of nodes per pod. */
-function fitsAll(pod: PodInfo, node: NodeInfo): boolean {
-  const n = nodeNumbers(node);
+function fitsAll(snapshot: Snapshot, pod: PodInfo, node: NodeInfo, at: number | undefined): boolean {
+  const n = numbersAt(snapshot, node, at);
   if (n.podCount + 1 > n.allocatablePods) return false;
   const want = pod.requests;
   if (!fitsNumber(want.cpu ?? 0, n.allocatableCpu, n.requestedCpu) || !fitsNumber(want.memory ?? 0, n.allocatableMemory, n.requestedMemory)) return false;
@@ -77,8 +84,8 @@ function fitsAll(pod: PodInfo, node: NodeInfo): boolean {
 
 export const NodeResourcesFit = {
   name: 'NodeResourcesFit',
-  filter(_ctx, pod, node): Status {
-    if (fitsAll(pod, node)) return success;
+  filter(ctx, pod, node, at?: number): Status {
+    if (fitsAll(ctx.snapshot, pod, node, at)) return success;
     const insufficient = fitsRequest(pod, node);
     if (insufficient.length === 0) return success;
     const code: Code = insufficient.some((i) => i.unresolvable) ? 'UnschedulableAndUnresolvable' : 'Unschedulable';

@@ -12,5 +12,6 @@ const UNSCHEDULABLE_TAINT: Taint = { key: 'node.kubernetes.io/unschedulable', ef
 
 export const NodeUnschedulable = {
   name: 'NodeUnschedulable',
+  byNodeClass: true,
   filter: (_ctx, pod, node) => (!node.unschedulable || tolerationsTolerate(pod.tolerations ?? tolerationsOf(pod.pod), UNSCHEDULABLE_TAINT) ? success : REJECTED),
 } satisfies FilterPlugin;

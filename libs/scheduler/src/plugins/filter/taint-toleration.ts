@@ -1,5 +1,5 @@
 import { success, unresolvable, type FilterPlugin, type Status, type Taint } from '../../framework/types';
-import { nodeNumbers } from '../../framework/info';
+import { numbersAt } from '../../framework/node-table';
 import { findUntoleratedTaint, tolerationsOf } from './tolerations';
 
 // TaintToleration: every NoSchedule/NoExecute taint on the node must be tolerated. The reason
@@ -20,8 +20,9 @@ function rejection(taint: Taint): Status {
 
 export const TaintToleration = {
   name: 'TaintToleration',
-  filter(_ctx, pod, node) {
-    const taint = nodeNumbers(node).doNotScheduleTaints === 0 ? undefined : findUntoleratedTaint(node.taints, pod.tolerations ?? tolerationsOf(pod.pod));
+  byNodeClass: true,
+  filter(ctx, pod, node, at?: number) {
+    const taint = numbersAt(ctx.snapshot, node, at).doNotScheduleTaints === 0 ? undefined : findUntoleratedTaint(node.taints, pod.tolerations ?? tolerationsOf(pod.pod));
     return taint ? rejection(taint) : success;
   },
 } satisfies FilterPlugin;

@@ -16,8 +16,14 @@ export const nodeResourcesBalancedAllocation: PluginFactory<ScorePlugin> = (args
   const allocatable = new Float64Array(resources.length);
   const slot = cycleSlot<number[]>(`PreScore${NAME}`);
 
-  const requestsFor = (ctx: PluginContext, pod: PodInfo): number[] =>
-    slot.get(ctx.state) ?? podRequestList(pod, resources, true);
+  // PreScore stores only a list with some request (it skips the pod otherwise), so a stored list
+  // needs no per-node check; a Score called without PreScore computes and checks its own
+  const requestsFor = (ctx: PluginContext, pod: PodInfo): number[] | undefined => {
+    const stored = slot.get(ctx.state);
+    if (stored) return stored;
+    const podRequests = podRequestList(pod, resources, true);
+    return podRequests.every((r) => r === 0) ? undefined : podRequests;
+  };
 
   return {
     name: NAME,
@@ -27,10 +33,10 @@ export const nodeResourcesBalancedAllocation: PluginFactory<ScorePlugin> = (args
       slot.set(ctx.state, podRequests);
       return { code: 'Success' };
     },
-    score(ctx, pod, node) {
+    score(ctx, pod, node, at?: number) {
       const podRequests = requestsFor(ctx, pod);
-      if (podRequests.every((r) => r === 0)) return 0;
-      fillAllocation(node, podRequests, resources, true, requested, allocatable);
+      if (!podRequests) return 0;
+      fillAllocation(ctx.snapshot, node, at, podRequests, resources, true, requested, allocatable);
       return balancedResourceScore(requested, allocatable);
     },
   } satisfies ScorePlugin;

@@ -63,8 +63,8 @@ export const nodeResourcesFit: PluginFactory<ScorePlugin> = (args: PluginArgs) =
       slot.set(ctx.state, podRequestList(pod, resources, false));
       return { code: 'Success' };
     },
-    score(ctx, pod, node: NodeInfo) {
-      fillAllocation(node, requestsFor(ctx, pod), resources, false, requested, allocatable);
+    score(ctx, pod, node: NodeInfo, at?: number) {
+      fillAllocation(ctx.snapshot, node, at, requestsFor(ctx, pod), resources, false, requested, allocatable);
       return scorer(requested, allocatable, resources);
     },
   } satisfies ScorePlugin;

@@ -1,5 +1,6 @@
-import { nodeNumbers, nonZeroRequests } from '../../framework/info';
-import { MAX_NODE_SCORE, type NodeInfo, type PodInfo } from '../../framework/types';
+import { nonZeroRequests } from '../../framework/info';
+import { numbersAt } from '../../framework/node-table';
+import { MAX_NODE_SCORE, type NodeInfo, type PodInfo, type Snapshot } from '../../framework/types';
 
 // What NodeResourcesFit's scoring strategies and BalancedAllocation share
 // (noderesources/resource_allocation.go): per configured resource, the node's allocatable and
@@ -92,7 +93,7 @@ export function requestedToCapacityRatioScore(shape: readonly UtilizationShapePo
   };
 }
 
-const fractions: number[] = [];
+let fractions = new Float64Array(8);
 
 /**
  * BalancedAllocation: 100·(1 − std) of the requested/allocatable fractions (each capped at 1).
@@ -101,22 +102,23 @@ const fractions: number[] = [];
  * Worked example: cpu 3000m/4000m = 0.75, memory 5 Gi/10 Gi = 0.5 → std 0.125 → 87.5 → 87.
  */
 export function balancedResourceScore(requested: ArrayLike<number>, allocatable: ArrayLike<number>, count = requested.length): number {
-  fractions.length = 0;
+  if (fractions.length < count) fractions = new Float64Array(count);
+  let n = 0;
   let total = 0;
   for (let i = 0; i < count; i++) {
     if (allocatable[i] === 0) continue;
     const f = Math.min(requested[i] / allocatable[i], 1);
     total += f;
-    fractions.push(f);
+    fractions[n++] = f;
   }
   let std = 0;
-  if (fractions.length === 2) {
+  if (n === 2) {
     std = Math.abs((fractions[0] - fractions[1]) / 2);
-  } else if (fractions.length > 2) {
-    const mean = total / fractions.length;
+  } else if (n > 2) {
+    const mean = total / n;
     let sum = 0;
-    for (const f of fractions) sum += (f - mean) * (f - mean);
-    std = Math.sqrt(sum / fractions.length);
+    for (let i = 0; i < n; i++) sum += (fractions[i] - mean) * (fractions[i] - mean);
+    std = Math.sqrt(sum / n);
   }
   return Math.trunc((1 - std) * MAX_NODE_SCORE);
 }
@@ -144,7 +146,9 @@ export function podRequestList(pod: PodInfo, resources: readonly ResourceSpec[],
  * from the node's NodeNumbers rather than by computed key.
  */
 export function fillAllocation(
+  snapshot: Snapshot,
   node: NodeInfo,
+  at: number | undefined,
   podRequests: readonly number[],
   resources: readonly ResourceSpec[],
   useRequested: boolean,
@@ -156,14 +160,15 @@ export function fillAllocation(
     let alloc: number;
     let onNode: number;
     if (name === 'cpu') {
-      const n = nodeNumbers(node);
+      const n = numbersAt(snapshot, node, at);
       alloc = n.allocatableCpu;
       onNode = useRequested ? n.requestedCpu : n.nonZeroCpu;
     } else if (name === 'memory') {
-      const n = nodeNumbers(node);
+      const n = numbersAt(snapshot, node, at);
       alloc = n.allocatableMemory;
       onNode = useRequested ? n.requestedMemory : n.nonZeroMemory;
     } else {
+      // other resources are rare enough to be read by name from the NodeInfo
       alloc = podRequests[i] === 0 && !NATIVE.has(name) ? 0 : (node.allocatable[name] ?? 0);
       onNode = node.requested[name] ?? 0;
     }

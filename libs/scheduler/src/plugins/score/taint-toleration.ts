@@ -1,4 +1,5 @@
 import type { PluginContext, PodInfo, ScorePlugin, Taint, Toleration } from '../../framework/types';
+import { numbersAt } from '../../framework/node-table';
 import { cycleSlot } from './cycle-slot';
 import { defaultNormalizeScore } from './normalize';
 import { toleratesTaint, tolerationsOf } from './pod-spec';
@@ -34,8 +35,8 @@ export const TaintToleration = {
     slot.set(ctx.state, preferNoScheduleTolerations(tolerationsOf(pod)));
     return { code: 'Success' };
   },
-  score(ctx, pod, node) {
-    return node.taints.length === 0 ? 0 : countIntolerableTaintsPreferNoSchedule(node.taints, tolerationsFor(ctx, pod));
+  score(ctx, pod, node, at?: number) {
+    return numbersAt(ctx.snapshot, node, at).preferNoScheduleTaints === 0 ? 0 : countIntolerableTaintsPreferNoSchedule(node.taints, tolerationsFor(ctx, pod));
   },
   normalizeScore(_ctx, _pod, scores) {
     defaultNormalizeScore(MAX_NODE_SCORE, true, scores);
