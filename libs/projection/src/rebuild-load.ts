@@ -16,8 +16,12 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 // Postgres neither parses nor re-encodes any object, and stores each once (entities.ts).
 // Both tables are truncated in the transaction, so history is written frozen (COPY FREEZE: no
 // vacuum pass or hint-bit writes follow) and, with wal_level=minimal (libs/local's Postgres),
-// neither table's rows go through the WAL: they are synced at commit. Secondary indexes are
-// dropped first and built once at the end (one sort instead of an insertion per row).
+// neither table's rows go through the WAL: they are synced at commit. objects' secondary indexes
+// are dropped first and built once at the end (one sort instead of an insertion per row).
+// history's index stays and takes each row as COPY inserts it: building it after the read meant
+// reading the whole table back (~3 KB a row) while the reader and nats-server sat idle, ~9 µs
+// per event of wall time after the read; inserting as it goes cost Postgres no more CPU
+// (docs/benchmarks.md, replay-overlap).
 // A failure anywhere rolls the whole load back: a schema with a checkpoint is always complete.
 
 /** Bytes written to the COPY but not yet taken by its socket, past which reading waits. */
@@ -35,7 +39,7 @@ export class RebuildLoad {
   ) {}
 
   static async open(db: DataSource): Promise<RebuildLoad> {
-    const tx = await LoadTransaction.open(db, ['history', 'objects']);
+    const tx = await LoadTransaction.open(db, ['history', 'objects'], ['objects']);
     return new RebuildLoad(tx, new CopyStream(tx.client, 'history', HISTORY_COLUMNS, { freeze: true }));
   }
 
@@ -95,7 +99,7 @@ export class RebuildLoad {
   }
 }
 
-/** The load's connection and transaction, in which its tables are emptied and their secondary indexes dropped. */
+/** The load's connection and transaction, in which its tables are emptied and the secondary indexes of some dropped. */
 class LoadTransaction {
   private indexes: string[] = [];
   private constructor(
@@ -103,7 +107,7 @@ class LoadTransaction {
     readonly client: ClientBase,
   ) {}
 
-  static async open(db: DataSource, tables: string[]): Promise<LoadTransaction> {
+  static async open(db: DataSource, tables: string[], indexedAtEnd: string[]): Promise<LoadTransaction> {
     const runner = db.createQueryRunner() as PostgresQueryRunner;
     const client = (await runner.connect()) as ClientBase;
     const tx = new LoadTransaction(runner, client);
@@ -116,7 +120,7 @@ class LoadTransaction {
       }
       // Truncated in this transaction: COPY FREEZE may write frozen rows, and wal_level=minimal skips their WAL.
       await client.query(`TRUNCATE ${tables.join(', ')}`);
-      for (const table of tables) tx.indexes.push(...(await tx.dropSecondaryIndexes(table)));
+      for (const table of indexedAtEnd) tx.indexes.push(...(await tx.dropSecondaryIndexes(table)));
       return tx;
     } catch (e) {
       await tx.rollback();
