@@ -21,6 +21,8 @@ const TAB = 0x09;
 const NEWLINE = 0x0a;
 const BACKSLASH = 0x5c;
 const NULL_FIELD = Buffer.from('\\N');
+/** Bytes copied one by one rather than through a view (see `raw`). */
+const SHORT_COPY = 64;
 
 /** A growable byte buffer with COPY text-format field writers. */
 export class CopyWriter {
@@ -73,9 +75,13 @@ export class CopyWriter {
 
   /** Bytes as they are: for text known to need no escape (JSON string content without backslashes, digits). */
   raw(b: Uint8Array, start: number, end: number): void {
-    this.room(end - start);
-    this.buf.set(start === 0 && end === b.length ? b : b.subarray(start, end), this.pos);
-    this.pos += end - start;
+    const n = end - start;
+    this.room(n);
+    // Most pieces are short (a name, a stretch of JSON between two backslashes): a view to copy
+    // from cost more than the copy (Buffer.subarray was ~8 % of a replay's CPU in the profile).
+    if (n <= SHORT_COPY) for (let i = 0; i < n; i++) this.buf[this.pos + i] = b[start + i];
+    else this.buf.set(start === 0 && end === b.length ? b : new Uint8Array(b.buffer, b.byteOffset + start, n), this.pos);
+    this.pos += n;
   }
 
   /** JSON text as a field: copied as it is but for its backslashes, which COPY would take for escapes (JSON holds no raw tabs or line breaks). */
