@@ -20,6 +20,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { EventLog } from '@keelson/eventlog';
 import { freePort, startNats, startPostgres } from '@keelson/local';
@@ -120,9 +121,14 @@ async function main(): Promise<void> {
     if (profiling) api.startProfile();
     api.startLoopStats();
     const cpu0 = api.cpuSeconds();
+    const ownLoop = monitorEventLoopDelay({ resolution: 1 });
+    ownLoop.enable();
     const viaApi = await createPods(client, ns, count, clients, budget);
+    ownLoop.disable();
     const apiCpuSeconds = api.cpuSeconds() - cpu0;
     const loop = await api.stopLoopStats();
+    // The clients' side of the latency: this process's own loop delays every response it reads.
+    step(`load generator's own event-loop delay during those creates: p99 ${(ownLoop.percentile(99) / 1e6).toFixed(1)} ms, max ${(ownLoop.max / 1e6).toFixed(1)} ms`);
     if (profiling) await api.stopProfile();
     remember(ns, viaApi, count);
     const direct = await appendRaw(raw, ns, count, clients, budget);
