@@ -1,13 +1,13 @@
-import { KeyTree, pickTree, type Span } from './json-scan';
+import { KeyTree, pick, type Span } from './json-scan';
 
 const text = (b: Buffer, s: Span | undefined) => (s ? b.subarray(s[0], s[1]).toString() : undefined);
 
-describe('pickTree', () => {
+describe('pick', () => {
   const tree = new KeyTree({ type: true, object: { metadata: { uid: true, labels: true }, spec: { nodeName: true } }, time: true });
 
   it('finds names at every depth in one pass, numbered depth-first (an escaped quote inside skipped values included)', () => {
     const b = Buffer.from('{"type":"Created","object":{"metadata":{"name":"a","labels":{"x":"1"},"managedFields":[{"f:spec":{"a\\"}":1}}],"uid":"u-1"},"spec":{"nodeName":"n1"}},"time":"t"}');
-    const spans = pickTree(b, [0, b.length], tree);
+    const spans = pick(b, [0, b.length], tree);
     expect(tree.size).toBe(8);
     expect(text(b, spans[0])).toBe('"Created"');
     expect(text(b, spans[1])).toBe('{"metadata":{"name":"a","labels":{"x":"1"},"managedFields":[{"f:spec":{"a\\"}":1}}],"uid":"u-1"},"spec":{"nodeName":"n1"}}');
@@ -16,7 +16,7 @@ describe('pickTree', () => {
 
   it('leaves the names inside a value that is not an object, or absent, undefined', () => {
     const b = Buffer.from(' { "object" : { "metadata" : null , "spec" : [1] } , "type" : "Deleted" } ');
-    const spans = pickTree(b, [0, b.length], tree);
+    const spans = pick(b, [0, b.length], tree);
     expect(spans.map((s) => text(b, s))).toEqual(['"Deleted"', '{ "metadata" : null , "spec" : [1] }', 'null', undefined, undefined, '[1]', undefined, undefined]);
   });
 });

@@ -53,46 +53,13 @@ function skipValue(b: Uint8Array, i: number): number {
   return i;
 }
 
-/**
- * The spans of the named members of the object spanning `at`, in the order of `keys`
- * (undefined for those absent). Names are compared as bytes, unescaped: right for the ASCII
- * member names Kubernetes uses, which JSON.stringify never escapes. Nothing is allocated for
- * the members not asked for, and the scan stops once all are found (so a name given twice is
- * taken at its first place; JSON.stringify, which wrote the log, never repeats one).
- */
-export function pick(b: Uint8Array, at: Span | undefined, keys: KeySet): (Span | undefined)[] {
-  const out: (Span | undefined)[] = new Array(keys.bytes.length).fill(undefined);
-  if (!at) return out;
-  let i = skipSpace(b, at[0]);
-  if (b[i] !== LBRACE) return out;
-  i = skipSpace(b, i + 1);
-  if (b[i] === RBRACE) return out;
-  for (let found = 0; ; ) {
-    if (b[i] !== QUOTE) throw new SyntaxError(`expected a member name at ${i}`);
-    const keyEnd = skipString(b, i);
-    const k = keys.indexOf(b, i + 1, keyEnd - 1);
-    i = skipSpace(b, keyEnd);
-    if (b[i] !== COLON) throw new SyntaxError(`expected ':' at ${i}`);
-    const start = skipSpace(b, i + 1);
-    const end = skipValue(b, start);
-    if (k >= 0 && !out[k]) {
-      out[k] = [start, end];
-      if (++found === keys.bytes.length) return out;
-    }
-    i = skipSpace(b, end);
-    if (b[i] === RBRACE) return out;
-    if (b[i] !== COMMA) throw new SyntaxError(`expected ',' or '}' at ${i}`);
-    i = skipSpace(b, i + 1);
-  }
-}
-
 /** Names to pick at several depths: a name maps to true (its span) or to the names to pick inside its object. */
 export interface KeyTreeSpec {
   [name: string]: true | KeyTreeSpec;
 }
 
 /**
- * A KeyTreeSpec made ready for pickTree. Its slots number every name depth-first in the spec's
+ * A KeyTreeSpec made ready for pick. Its slots number every name depth-first in the spec's
  * order: `{ a: true, b: { c: true }, d: true }` puts a at 0, b at 1, c at 2, d at 3.
  */
 export class KeyTree {
@@ -118,12 +85,16 @@ export class KeyTree {
 }
 
 /**
- * pick at several depths in one pass: the spans of the tree's names, in slot order (undefined
- * for those absent, or inside a value that is not an object). Each byte is visited once, where
- * pick on the envelope, then on its object, then on the object's metadata, skipped the object's
- * bytes up to three times (a third of a replay's CPU in the process with managedFields-laden pods).
+ * The spans of the tree's names in the object spanning `at`, in slot order (undefined for those
+ * absent, or inside a value that is not an object), found in one pass over its bytes: picking
+ * the envelope, then its object, then the object's metadata skipped the object's bytes up to
+ * three times (a third of a replay's CPU with managedFields-laden pods). Names are compared as
+ * bytes, unescaped: right for the ASCII member names Kubernetes uses, which JSON.stringify never
+ * escapes. Nothing is allocated for the members not asked for, and the top level's scan stops
+ * once all its names are found (a name given twice is taken at its first place; JSON.stringify,
+ * which wrote the log, never repeats one).
  */
-export function pickTree(b: Uint8Array, at: Span | undefined, tree: KeyTree): (Span | undefined)[] {
+export function pick(b: Uint8Array, at: Span | undefined, tree: KeyTree): (Span | undefined)[] {
   const out: (Span | undefined)[] = new Array(tree.size).fill(undefined);
   if (at) scanMembers(b, skipSpace(b, at[0]), tree, out, true);
   return out;
@@ -178,7 +149,7 @@ export function isString(b: Uint8Array, span: Span | undefined): boolean {
 }
 
 /** Member names to pick, as bytes. */
-export class KeySet {
+class KeySet {
   readonly bytes: Uint8Array[];
   constructor(readonly names: readonly string[]) {
     this.bytes = names.map((n) => Buffer.from(n, 'latin1'));

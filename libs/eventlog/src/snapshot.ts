@@ -1,5 +1,5 @@
 import { NatsError, StorageType, type ObjectStore } from 'nats';
-import { KeySet, pick } from './json-scan';
+import { KeyTree, pick } from './json-scan';
 import type { EventLog, RawEntry } from './log';
 import { EntryDecoder, encodeEntries } from './snapshot-format';
 
@@ -163,7 +163,7 @@ function parseDescription(s: string | undefined): Description | null {
   }
 }
 
-const TYPE_TIME = new KeySet(['type', 'time']);
+const TYPE_TIME = new KeyTree({ type: true, time: true });
 const DELETED = '"Deleted"';
 
 function isTombstone(e: RawEntry): boolean {

@@ -1,4 +1,4 @@
-import { elements, isString, KeySet, KeyTree, parseSubject, pick, pickTree, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
+import { elements, isString, KeyTree, parseSubject, pick, stringAt, type RawEntry, type Span } from '@keelson/eventlog';
 import type { CopyWriter } from './copy';
 
 // The rows of one log entry in COPY text format, written straight from the entry's bytes: the
@@ -40,11 +40,11 @@ export interface EntryFields {
 
 /** Everything the history and objects rows take from an envelope, found in one pass over its bytes. */
 export function entryFields(b: Uint8Array): EntryFields {
-  const [type, object, , uid, labels, ownerReferences, , nodeName, , phase, actor, cause, correlation, time] = pickTree(b, [0, b.length], ENTRY);
+  const [type, object, , uid, labels, ownerReferences, , nodeName, , phase, actor, cause, correlation, time] = pick(b, [0, b.length], ENTRY);
   return { type, object, actor, cause, correlation, time, uid, labels, ownerReferences, nodeName, phase };
 }
 
-const UID = new KeySet(['uid']);
+const UID = new KeyTree({ uid: true });
 const DELETED = Buffer.from('"Deleted"');
 const EMPTY_OBJECT = Buffer.from('{}');
 

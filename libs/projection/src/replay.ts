@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { KeySet, listSnapshots, pick, readSnapshot, stringAt, type EventLog, type RawEntry, type SnapshotInfo } from '@keelson/eventlog';
+import { KeyTree, listSnapshots, pick, readSnapshot, stringAt, type EventLog, type RawEntry, type SnapshotInfo } from '@keelson/eventlog';
 import { RebuildLoad } from './rebuild-load';
 import { COMPACTED_CHECKPOINT } from './reader';
 
@@ -77,7 +77,7 @@ function entryTime(e: RawEntry): Date {
   return new Date(stringAt(e.data, pick(e.data, [0, e.data.length], TIME)[0]) ?? NaN);
 }
 
-const TIME = new KeySet(['time']);
+const TIME = new KeyTree({ time: true });
 
 export interface Difference {
   resource: string;
