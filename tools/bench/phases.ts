@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { headers, JSONCodec } from 'nats';
 import { EventLog, subjectFor, type Envelope } from '@keelson/eventlog';
 import type { RunningSubstrate } from '@keelson/local';
-import { openProjectionDb, replayInto } from '@keelson/projection';
+import { openProjectionDb, replayInto, type ReplayResult } from '@keelson/projection';
 import { measureCpu, type CpuSplit } from './cpu';
 import { closedLoop, type PhaseResult } from './load';
 import { benchPod } from './pods';
@@ -131,6 +131,7 @@ export interface ReplayRun {
   seconds: number;
   /** CPU seconds meanwhile of the replaying process (the bench), nats-server and Postgres */
   cpu: CpuSplit;
+  timings?: ReplayResult['timings'];
 }
 
 /** `replayInto` the whole KEELSON stream into a fresh schema, as `keelson replay --from-start` does. */
@@ -139,7 +140,7 @@ export async function replayAll(nats: RunningSubstrate, pg: RunningSubstrate): P
   const db = await openProjectionDb(pg.url, 'bench_replay', 2);
   try {
     const { result, seconds, cpu } = await measureCpu({ nats: nats.pid, postgres: pg.pid }, () => replayInto(log, db, { fromSnapshot: false }));
-    return { events: result.events, seconds, cpu };
+    return { events: result.events, seconds, cpu, timings: result.timings };
   } finally {
     await db.destroy();
     await log.close();

@@ -83,6 +83,11 @@ export function printReport(rep: Report): Target[] {
   const r = rep.replay;
   const perEvent = (cpuSeconds: number) => fmt((cpuSeconds * 1e6) / r.events, 1);
   console.log(`\nReplay: ${r.events} events in ${fmt(r.seconds, 2)} s = ${fmt(replayRate, 0)} events/s (CPU per event: replay ${perEvent(r.cpu.self)} µs, Postgres ${perEvent(r.cpu.postgres)} µs, nats-server ${perEvent(r.cpu.nats)} µs)`);
+  if (r.timings) {
+    const ms = (s: number) => fmt(s * 1000, 0);
+    const t = r.timings;
+    console.log(`  ms: reading the log ${ms(t.read)} (history streaming into Postgres meanwhile), then history's tail ${ms(t.historyEnd)}, objects ${ms(t.objects)}, their indexes ${ms(t.indexes)}, commit ${ms(t.commit)}`);
+  }
   console.log(
     `apiserver child memory (apiserver + its in-process projector, VmRSS): ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; with ${rep.storedLarge} pods stored ${fmt(rep.busyMemory.rssMb, 0)} MB right after the reads, ${fmt(rep.memory.rssMb, 0)} MB after idling (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)`,
   );

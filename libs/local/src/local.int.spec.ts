@@ -106,6 +106,15 @@ describe('postgres', () => {
     expect(gone(second.pid)).toBe(true);
   });
 
+  const asRoot = process.getuid?.() === 0 ? it : it.skip;
+  asRoot('as root, maps its shared memory on 2 MB huge pages', async () => {
+    const pg = await track(startPostgres({ dataDir: join(root, 'pg-huge'), port: await freePort() }));
+    // the postmaster's mappings: shared memory (~145 MB) is the one on hugetlb pages
+    const pageSizes = [...readFileSync(`/proc/${pg.pid}/smaps`, 'utf8').matchAll(/^KernelPageSize:\s+(\d+) kB/gm)].map((m) => Number(m[1]));
+    expect(pageSizes).toContain(2048);
+    await pg.stop();
+  });
+
   it('stops promptly even while a client is still connected', async () => {
     const pg = await track(startPostgres({ dataDir: join(root, 'pg-client'), port: await freePort() }));
     const leaked = new Client({ connectionString: pg.url });

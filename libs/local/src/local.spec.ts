@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { overcommitTarget } from './huge-pages';
 import { kubeconfigYaml } from './kubeconfig';
 import { natsConfig } from './nats';
 import { findPostgresBin, lookupUser } from './postgres-host';
@@ -61,5 +62,28 @@ describe('host lookups', () => {
     writeFileSync(passwd, 'root:x:0:0:root:/root:/bin/bash\npostgres:x:101:104::/var/lib/postgresql:/bin/bash\n');
     expect(lookupUser('postgres', passwd)).toEqual({ name: 'postgres', uid: 101, gid: 104 });
     expect(lookupUser('keelson', passwd)).toBeUndefined();
+  });
+});
+
+describe('overcommitTarget (huge pages for Postgres)', () => {
+  const meminfo = (surplus: number, size = 2048) => `MemTotal: 24000000 kB\nHugePages_Total: ${surplus}\nHugePages_Free: 0\nHugePages_Rsvd: 0\nHugePages_Surp: ${surplus}\nHugepagesize: ${size} kB\n`;
+
+  it('given no allowance, then allows twice what one Postgres needs', () => {
+    expect(overcommitTarget(meminfo(0), 0, 72)).toBe(144);
+  });
+
+  it('given another Postgres holding surplus pages, then allows for those too', () => {
+    expect(overcommitTarget(meminfo(72), 144, 72)).toBe(216);
+  });
+
+  it('given an allowance that already fits, then changes nothing (and never lowers one)', () => {
+    expect(overcommitTarget(meminfo(0), 144, 72)).toBeUndefined();
+    expect(overcommitTarget(meminfo(0), 10_000, 72)).toBeUndefined();
+  });
+
+  it('given another huge page size, no hugetlb lines, or no need, then changes nothing', () => {
+    expect(overcommitTarget(meminfo(0, 1048576), 0, 72)).toBeUndefined();
+    expect(overcommitTarget('MemTotal: 1 kB\n', 0, 72)).toBeUndefined();
+    expect(overcommitTarget(meminfo(0), 0, 0)).toBeUndefined();
   });
 });

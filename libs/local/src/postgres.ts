@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { LOOPBACK, assertPortFree } from './ports';
+import { allowHugePages } from './huge-pages';
 import { describeLive, holderOf, readIfExists, reclaimOrphan, spawnSupervised, waitUntilReady } from './process';
 import type { RunningSubstrate } from './nats';
 import { findPostgresBin, makeTraversable, postgresUser, type PostgresUser } from './postgres-host';
@@ -39,6 +40,8 @@ export const POSTGRES_SETTINGS: Record<string, string> = {
   shared_buffers: '128MB',
   max_connections: '100',
   logging_collector: 'off',
+  // shared memory on huge pages when the kernel allows them (huge-pages.ts), else normal pages
+  huge_pages: 'try',
 };
 
 // SIGINT is Postgres' "fast" shutdown: it disconnects clients and checkpoints. SIGTERM
@@ -82,6 +85,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningSubst
   const settings = { ...POSTGRES_SETTINGS, port: String(port), unix_socket_directories: socketDir };
   const args = ['-D', pgdata, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
   const env = { ...process.env, LC_ALL: 'C' };
+  if (process.getuid?.() === 0) allowHugePages(await hugePagesNeeded(bin, args, user), log);
   writeFileSync(ownerFile, `${process.pid}\n`);
   const child = spawnSupervised({ name: 'postgres', command: join(bin, 'postgres'), args, logFile, deathSignal: 'SIGINT', runAs: user, env });
   const stop = async () => {
@@ -109,15 +113,30 @@ async function initdb(bin: string, pgdata: string, user: PostgresUser | undefine
   const scratch = `${pgdata}.initdb`;
   rmSync(scratch, { recursive: true, force: true });
   const initdbArgs = [join(bin, 'initdb'), '-D', scratch, '--auth=trust', '-U', PG_SUPERUSER, '--encoding=UTF8', '--no-locale', '--no-instructions'];
-  const drop = user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups'] : [];
   try {
-    const { stdout, stderr } = await run('/usr/bin/setpriv', [...drop, '--', ...initdbArgs], { cwd: '/', env: { ...process.env, LC_ALL: 'C' } });
+    const { stdout, stderr } = await runAs(user, initdbArgs);
     appendFileSync(logFile, stdout + stderr);
   } catch (err) {
     const e = err as { stderr?: string; message: string };
     throw new Error(`initdb for ${pgdata} failed: ${e.stderr || e.message}`);
   }
   renameSync(scratch, pgdata);
+}
+
+/** How many huge pages this Postgres' shared memory takes with these settings, as Postgres itself computes it (0 when it cannot say). */
+async function hugePagesNeeded(bin: string, args: string[], user: PostgresUser | undefined): Promise<number> {
+  try {
+    const { stdout } = await runAs(user, [join(bin, 'postgres'), ...args, '-C', 'shared_memory_size_in_huge_pages']);
+    return Math.max(0, Number(stdout.trim()) || 0);
+  } catch {
+    return 0;
+  }
+}
+
+/** Runs a Postgres program as the Postgres user (when we are root), in the C locale. */
+function runAs(user: PostgresUser | undefined, argv: string[]): Promise<{ stdout: string; stderr: string }> {
+  const drop = user ? [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups'] : [];
+  return run('/usr/bin/setpriv', [...drop, '--', ...argv], { cwd: '/', env: { ...process.env, LC_ALL: 'C' } });
 }
 
 async function withClient<T>(config: ConstructorParameters<typeof Client>[0], body: (c: Client) => Promise<T>): Promise<T> {

@@ -24,6 +24,16 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 // (docs/benchmarks.md, replay-overlap).
 // A failure anywhere rolls the whole load back: a schema with a checkpoint is always complete.
 
+/** Seconds each step after the read took (the read itself overlaps the history COPY). */
+export interface LoadTimings {
+  /** the history COPY's tail: what Postgres had not yet taken when the read ended */
+  historyEnd: number;
+  objects: number;
+  indexes: number;
+  /** the checkpoints and the commit (with wal_level=minimal, the new tables' fsync) */
+  commit: number;
+}
+
 /** Bytes written to the COPY but not yet taken by its socket, past which reading waits. */
 const MAX_BACKLOG = 8 * 1024 * 1024;
 
@@ -62,12 +72,19 @@ export class RebuildLoad {
   }
 
   /** Ends the history load, fills objects, builds the indexes, and commits with the checkpoints (name → sequence). */
-  async finish(checkpoints: Record<string, number>): Promise<void> {
+  async finish(checkpoints: Record<string, number>): Promise<LoadTimings> {
+    const t = [performance.now()];
     await this.historyCopy.end();
+    t.push(performance.now());
     await this.loadObjects();
+    t.push(performance.now());
     await this.tx.restoreIndexes();
+    t.push(performance.now());
     for (const [name, seq] of Object.entries(checkpoints)) await this.tx.client.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [name, seq]);
     await this.tx.commit();
+    t.push(performance.now());
+    const s = (i: number) => (t[i + 1] - t[i]) / 1000;
+    return { historyEnd: s(0), objects: s(1), indexes: s(2), commit: s(3) };
   }
 
   /** Gives up: an open COPY is cancelled first (a ROLLBACK would wait behind it), then the transaction rolls back. */

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { KeyTree, listSnapshots, pick, readSnapshot, stringAt, type EventLog, type RawEntry, type SnapshotInfo } from '@keelson/eventlog';
-import { RebuildLoad } from './rebuild-load';
+import { RebuildLoad, type LoadTimings } from './rebuild-load';
 import { COMPACTED_CHECKPOINT } from './reader';
 
 // Replay: the log folded again into a fresh schema — optionally stopping at a sequence or a
@@ -30,6 +30,8 @@ export interface ReplayResult {
   lastSeq: number;
   /** the snapshot it started from */
   snapshot?: SnapshotInfo;
+  /** seconds reading the log (the history rows streaming into Postgres meanwhile), then each step after */
+  timings?: { read: number } & LoadTimings;
 }
 
 
@@ -46,6 +48,7 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
       if (opts.onProgress && ++events % PROGRESS_EVERY === 0) opts.onProgress(e.seq, events);
     };
     const ready = () => load.ready();
+    const t0 = performance.now();
     if (snapshot) await readSnapshot(log, snapshot, add, ready);
     const read = await log.readRange({
       filter: `${log.prefix}.>`,
@@ -55,10 +58,11 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
       ready,
     });
     const lastSeq = read.lastSeq || (snapshot?.seq ?? 0);
-    await load.finish(snapshot ? { projector: lastSeq, [COMPACTED_CHECKPOINT]: snapshot.seq } : { projector: lastSeq });
+    const readSeconds = (performance.now() - t0) / 1000;
+    const after = await load.finish(snapshot ? { projector: lastSeq, [COMPACTED_CHECKPOINT]: snapshot.seq } : { projector: lastSeq });
     const total = read.count + (snapshot?.entries ?? 0);
     opts.onProgress?.(lastSeq, total);
-    return { events: total, lastSeq, ...(snapshot ? { snapshot } : {}) };
+    return { events: total, lastSeq, ...(snapshot ? { snapshot } : {}), timings: { read: readSeconds, ...after } };
   } catch (e) {
     await load.abort();
     throw e;
