@@ -177,6 +177,29 @@ describe('projector', () => {
     await dropSchema(pgUrl, `${rebuilt}_part`);
   });
 
+  it('leaves nothing behind when a replay fails, at its very end or midway, and replays into the same schema afterwards', async () => {
+    const schema = `${rebuilt}_fail`;
+    const db = await openProjectionDb(pgUrl, schema, 2);
+    const counts = async () => (await db.query(`SELECT (SELECT count(*) FROM objects)::int AS objects, (SELECT count(*) FROM history)::int AS history, (SELECT count(*) FROM checkpoints)::int AS checkpoints`))[0];
+    await writeWorkload(log, 40, 10, 'failing');
+    const { last } = await log.bounds();
+    // a checkpoint Postgres refuses fails the replay at its very end, after every row was loaded
+    await db.query(`ALTER TABLE checkpoints ADD CONSTRAINT refuse CHECK (seq < 0)`);
+    await expect(replayInto(log, db, { fromSnapshot: false })).rejects.toThrow(/refuse/);
+    expect(await counts()).toEqual({ objects: 0, history: 0, checkpoints: 0 });
+    await db.query(`ALTER TABLE checkpoints DROP CONSTRAINT refuse`);
+    // an objects row Postgres refuses fails it midway
+    await db.query(`ALTER TABLE objects ADD CONSTRAINT refuse CHECK (name <> 'failing-3')`);
+    await expect(replayInto(log, db, { fromSnapshot: false })).rejects.toThrow(/refuse/);
+    expect(await counts()).toEqual({ objects: 0, history: 0, checkpoints: 0 });
+    await db.query(`ALTER TABLE objects DROP CONSTRAINT refuse`);
+    expect((await replayInto(log, db, { fromSnapshot: false })).lastSeq).toBe(last);
+    expect(await compareProjections(db, schema, schema)).toEqual([]);
+    expect((await counts()).checkpoints).toBe(1);
+    await db.destroy();
+    await dropSchema(pgUrl, schema);
+  });
+
   it('replays from a snapshot and the log after it into a projection equal to the live one', async () => {
     const liveDb = await openProjectionDb(pgUrl, live, 2);
     const projector = new Projector(log, liveDb);

@@ -38,7 +38,7 @@ export interface ReplayResult {
 export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOptions = {}): Promise<ReplayResult> {
   const { first, last } = await log.bounds();
   const target = Math.min(opts.toSeq ?? last, last);
-  if (last < first || target < first) return { events: 0, lastSeq: 0 };
+  if (last === 0 || last < first || target < first) return { events: 0, lastSeq: 0 }; // an empty log, or nothing up to the bound
   const snapshot = opts.fromSnapshot === false ? undefined : await newestSnapshot(log, target, opts.toTime);
   const load = await RebuildLoad.open(db);
   try {
