@@ -1,12 +1,14 @@
-import { AckPolicy, createInbox, DeliverPolicy, type JetStreamManager, type Msg, type NatsConnection } from 'nats';
+import { AckPolicy, createInbox, DeliverPolicy, type JetStreamManager, type NatsConnection } from 'nats';
 import type { RawEntry } from './log';
+import { WireSubscription, type WireMessage } from './wire-reader';
 
 // Reading a closed range of the log as fast as nats-server hands it out, for rebuilds and
 // snapshots. `follow` (nats.js's ordered consumer and its async iterator) costs ~12 µs per
 // message in the reading process before the entry is even looked at: a JsMsg per message, a
 // parse of its reply subject into an object, a promise per step of the iterator. Here a pull
-// consumer's messages come to a plain core-NATS subscription callback; the stream sequence is
-// read straight out of the reply subject, and the caller gets (seq, subject, bytes) synchronously.
+// consumer's messages come to an inbox on a connection of the reader's own, read into one reused
+// buffer (wire-reader.ts); the stream sequence is read straight out of the reply subject, and the
+// caller gets (seq, subject, bytes) synchronously, the bytes valid only during the call.
 //
 // Flow: at most two pulls are outstanding, the second asked for when the first is used up, so
 // nats-server is never idle and never more than two pulls ahead. `ready` is asked before each
@@ -22,7 +24,10 @@ export interface RangeReadOptions {
   toSeq: number;
   /** messages per pull */
   batch?: number;
-  /** return false to stop before this entry (a bound the caller sees in the entry, such as its time) */
+  /**
+   * Return false to stop before this entry (a bound the caller sees in the entry, such as its
+   * time). `e.data` is a view into the reader's buffer, valid only during the call: copy what is kept.
+   */
   onEntry: (e: RawEntry) => void | boolean;
   /** back-pressure: undefined to pull on, a promise to wait for first */
   ready?: () => Promise<void> | undefined;
@@ -78,7 +83,7 @@ class PullLoop {
   private done!: (e?: Error) => void;
   private lastProgress = Date.now();
   private stallTimer?: NodeJS.Timeout;
-  private sub?: ReturnType<NatsConnection['subscribe']>;
+  private wire?: WireSubscription;
 
   constructor(
     private readonly ctx: Context,
@@ -89,9 +94,9 @@ class PullLoop {
     this.batch = opts.batch ?? DEFAULT_BATCH;
   }
 
-  run(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let settled = false;
+  async run(): Promise<void> {
+    let settled = false;
+    const finished = new Promise<void>((resolve, reject) => {
       this.done = (e) => {
         if (settled) return;
         settled = true;
@@ -99,24 +104,26 @@ class PullLoop {
         if (e) reject(e);
         else resolve();
       };
-      this.sub = this.ctx.nc.subscribe(this.inbox, { callback: (err, m) => (err ? this.done(err) : this.onMessage(m)) });
-      const stallMs = this.opts.stallMs ?? 30_000;
-      this.stallTimer = setInterval(() => {
-        if (Date.now() - this.lastProgress > stallMs) this.done(new Error(`reading ${this.ctx.stream} stalled at sequence ${this.result.lastSeq} for ${stallMs} ms`));
-      }, Math.min(stallMs, 1000));
-      this.pullMore();
     });
+    const onClose = (e?: Error) => this.done(e ?? new Error(`reading ${this.ctx.stream}: the connection closed at sequence ${this.result.lastSeq}`));
+    this.wire = await WireSubscription.open(this.ctx.nc.getServer(), `keelson-range-${this.ctx.stream}`, this.inbox, (m) => this.onMessage(m), onClose);
+    const stallMs = this.opts.stallMs ?? 30_000;
+    this.stallTimer = setInterval(() => {
+      if (Date.now() - this.lastProgress > stallMs) this.done(new Error(`reading ${this.ctx.stream} stalled at sequence ${this.result.lastSeq} for ${stallMs} ms`));
+    }, Math.min(stallMs, 1000));
+    this.pullMore();
+    return finished;
   }
 
   close(): void {
     clearInterval(this.stallTimer);
-    this.sub?.unsubscribe();
-    this.sub = undefined;
+    this.wire?.close();
+    this.wire = undefined;
   }
 
-  private onMessage(m: Msg): void {
+  private onMessage(m: WireMessage): void {
     const reply = m.reply;
-    if (!reply) return this.onStatus(m);
+    if (!reply) return this.onStatus(m.status);
     const ack = parseAckSubject(reply);
     if (!ack) return this.done(new Error(`unexpected reply subject ${reply}`));
     // Nothing is acknowledged, so a jump in the delivery count means a message was lost on the way.
@@ -139,20 +146,19 @@ class PullLoop {
   }
 
   /** Status messages end a pull early (408 expired, 404/409): the oldest pull is then over. */
-  private onStatus(m: Msg): void {
-    const code = m.headers?.code ?? 0;
+  private onStatus(code: number): void {
     if (code === 100) return; // heartbeat
     if (code === 404 || code === 408 || code === 409) {
       this.pulls.shift();
       this.pullMore();
       return;
     }
-    this.done(new Error(`reading ${this.ctx.stream}: status ${code} ${m.headers?.description ?? ''}`));
+    this.done(new Error(`reading ${this.ctx.stream}: status ${code}`));
   }
 
   /** Keeps two pulls outstanding, once the caller is ready for more. */
   private pullMore(): void {
-    if (this.waiting || !this.sub) return;
+    if (this.waiting || !this.wire) return;
     const ready = this.opts.ready?.();
     if (ready) {
       this.waiting = true;
@@ -167,7 +173,7 @@ class PullLoop {
     }
     while (this.pulls.length < 2) {
       this.pulls.push(this.batch);
-      this.ctx.nc.publish(`$JS.API.CONSUMER.MSG.NEXT.${this.ctx.stream}.${this.consumer}`, JSON.stringify({ batch: this.batch, expires: 5_000_000_000 }), { reply: this.inbox });
+      this.wire.publish(`$JS.API.CONSUMER.MSG.NEXT.${this.ctx.stream}.${this.consumer}`, this.inbox, JSON.stringify({ batch: this.batch, expires: 5_000_000_000 }));
     }
   }
 }
