@@ -57,6 +57,10 @@ export function parseWire(b: Buffer, start: number, end: number, h: WireHandlers
       const total = Number(parts[n - 1]);
       const headers = withHeaders ? Number(parts[n - 2]) : 0;
       const body = eol + 2;
+      if (!(total >= headers && headers >= 0)) {
+        h.error(`unreadable protocol line: ${line.slice(0, 200)}`);
+        return end;
+      }
       if (body + total + 2 > end) return i;
       const hasReply = n === (withHeaders ? 6 : 5);
       const status = withHeaders && headers > STATUS_AT + 3 && !hasReply ? Number(b.toString('latin1', body + STATUS_AT, body + STATUS_AT + 3)) || 0 : 0;
