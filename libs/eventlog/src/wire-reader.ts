@@ -5,7 +5,7 @@ import { connect as tcpConnect, type NetConnectOpts, type Socket } from 'node:ne
 // socket read to its parser as a fresh 64 KB buffer and copies messages that span two reads into
 // a growing one; reading a 34 MB log that way touched fresh memory page by page, and on this
 // virtual machine a page fault is dear: a cold read of bench:api's 10,312 entries cost the reading
-// process 57–66 µs per entry, 10 µs through this reader (docs/benchmarks.md, "wire reader").
+// process 56–71 µs per entry, 10–23 µs through this reader (docs/benchmarks.md, session 7).
 // Node's `onread` option reads every chunk into the same buffer; a message is handed over as a
 // view into it, valid only during the synchronous call, and the bytes of a message cut by the
 // end of a read are carried to the next one.

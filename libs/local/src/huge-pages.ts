@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 // its manual recommends (18.4.5, "Linux Huge Pages"). A backend maps each shared buffer page on
 // first touch, 4 KB at a time: a new connection filling the 16 MB ring of a bulk COPY took
 // ~4,000 page faults, and on this virtual machine a fault is dear: with 4 KB pages a replay
-// spent about half of Postgres' CPU in the kernel (docs/benchmarks.md, "huge pages").
+// spent about half of Postgres' CPU in the kernel (docs/benchmarks.md, session 7).
 //
 // Postgres asks for huge pages itself (`huge_pages=try`, the default) and falls back to normal
 // pages when the kernel has none to give. The kernel gives none unless its hugetlb pool allows
@@ -41,5 +41,14 @@ export function allowHugePages(need: number, log: (line: string) => void, files 
     log(`keelson: vm.nr_overcommit_hugepages ${allowance} → ${target}, so that Postgres' shared memory can use huge pages (made on demand, returned when it stops)`);
   } catch {
     // no hugetlb support, or /proc/sys read-only (a container): normal pages
+  }
+}
+
+/** Whether a process has memory on 2 MB hugetlb pages (for Postgres' postmaster: its shared memory). */
+export function usesHugePages(pid: number): boolean {
+  try {
+    return /^KernelPageSize:\s+2048 kB/m.test(readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+  } catch {
+    return false;
   }
 }

@@ -1,6 +1,7 @@
 export { startNats, natsConfig, findNatsServer, type NatsOptions, type RunningSubstrate } from './nats';
 export { startPostgres, POSTGRES_SETTINGS, PG_SUPERUSER, type PostgresOptions } from './postgres';
 export { findPostgresBin } from './postgres-host';
+export { usesHugePages } from './huge-pages';
 export { freePort, assertPortFree, LOOPBACK } from './ports';
 export { kubeconfigYaml, writeKubeconfig, DEFAULT_API_SERVER, type KubeconfigOptions } from './kubeconfig';
 

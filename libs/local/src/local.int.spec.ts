@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { connect, StringCodec } from 'nats';
 import { Client } from 'pg';
-import { freePort, startNats, startPostgres, writeKubeconfig, type RunningSubstrate } from './index';
+import { freePort, startNats, startPostgres, usesHugePages, writeKubeconfig, type RunningSubstrate } from './index';
 
 // jest.config.js sets testTimeout per project, which Jest ignores there (it is a global option).
 jest.setTimeout(60_000);
@@ -112,6 +112,8 @@ describe('postgres', () => {
     // the postmaster's mappings: shared memory (~145 MB) is the one on hugetlb pages
     const pageSizes = [...readFileSync(`/proc/${pg.pid}/smaps`, 'utf8').matchAll(/^KernelPageSize:\s+(\d+) kB/gm)].map((m) => Number(m[1]));
     expect(pageSizes).toContain(2048);
+    expect(usesHugePages(pg.pid)).toBe(true);
+    expect(usesHugePages(process.pid)).toBe(false);
     await pg.stop();
   });
 
