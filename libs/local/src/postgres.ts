@@ -44,18 +44,6 @@ export const POSTGRES_SETTINGS: Record<string, string> = {
   huge_pages: 'try',
 };
 
-/**
- * glibc's malloc in Postgres' processes (glibc ≥ 2.35; ignored elsewhere; tunables the caller
- * set are kept, and win): blocks up to 32 MB come from the heap rather than from an mmap of their
- * own (a COPY's memory contexts grow to 8 MB blocks, mapped and unmapped batch after batch), freed
- * memory up to 32 MB is kept for the next allocation rather than handed back to the kernel, and
- * the heap asks for transparent huge pages. Each of these is memory the kernel no longer has to
- * fault in again page by page: a replay's objects load and index builds took ~20 % less time
- * (docs/benchmarks.md, session 7). As with huge pages for shared memory (huge-pages.ts), what a
- * fault costs on a virtual machine is why.
- */
-const POSTGRES_MALLOC = 'glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=33554432:glibc.malloc.hugetlb=1';
-
 // SIGINT is Postgres' "fast" shutdown: it disconnects clients and checkpoints. SIGTERM
 // ("smart") would wait for every client to leave, forever if a pool was leaked.
 const STOP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT', 'SIGKILL'];
@@ -96,7 +84,7 @@ export async function startPostgres(opts: PostgresOptions): Promise<RunningSubst
   const socketDir = `${dataDir}/.s.PGSQL.${port}`.length < 100 ? dataDir : '';
   const settings = { ...POSTGRES_SETTINGS, port: String(port), unix_socket_directories: socketDir };
   const args = ['-D', pgdata, ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])];
-  const env = { ...process.env, LC_ALL: 'C', GLIBC_TUNABLES: [POSTGRES_MALLOC, process.env.GLIBC_TUNABLES].filter(Boolean).join(':') };
+  const env = { ...process.env, LC_ALL: 'C' };
   if (process.getuid?.() === 0) allowHugePages(await hugePagesNeeded(bin, args, user), log);
   writeFileSync(ownerFile, `${process.pid}\n`);
   const child = spawnSupervised({ name: 'postgres', command: join(bin, 'postgres'), args, logFile, deathSignal: 'SIGINT', runAs: user, env });
