@@ -1,21 +1,18 @@
 // The apiserver child's memory: VmRSS right after start-up and with --pods pods stored.
 //   node -r @swc-node/register tools/bench/memory.ts [--pods=10000]
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { freePort, startNats, startPostgres } from '@keelson/local';
 import { startApiServerChild } from './child';
 import { ApiClient } from './http';
 import { createPods } from './phases';
+import { withScratchSubstrate, type ScratchSubstrate } from './processes';
 
 const { values: flags } = parseArgs({ options: { pods: { type: 'string', default: '10000' } } });
 
 async function main(): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'keelson-mem-'));
-  chmodSync(root, 0o711);
-  const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
-  const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined });
+  await withScratchSubstrate('keelson-mem-', measure);
+}
+
+async function measure({ root, nats, pg }: ScratchSubstrate): Promise<void> {
   const api = await startApiServerChild({ root, natsUrl: nats.url, pgUrl: pg.url });
   const client = new ApiClient(api.url, 64);
   try {
@@ -27,9 +24,6 @@ async function main(): Promise<void> {
   } finally {
     client.close();
     await api.stop();
-    await nats.stop();
-    await pg.stop();
-    rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 // What the control-plane benchmarks share: components in child processes of their own (so
 // their RSS and CPU can be read from /proc and the load generator's work is not counted), the
 // substrates and the apiserver started in a temp dir, and cleanup in reverse order even on ^C.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +10,30 @@ import { freePort, startNats, startPostgres, type RunningSubstrate } from '@keel
 import { ApiClient } from './http';
 
 export const ROOT = resolve(__dirname, '../..');
+
+export interface ScratchSubstrate { root: string; nats: RunningSubstrate; pg: RunningSubstrate }
+
+/**
+ * nats-server and Postgres in a scratch directory for the span of `fn` — started from copies of
+ * `seed`'s nats/ and pg/ when given (a directory kept by `bench:api -- --keep`) — then stopped
+ * and removed, also when `fn` or a start fails.
+ */
+export async function withScratchSubstrate<T>(prefix: string, fn: (s: ScratchSubstrate) => Promise<T>, seed?: string): Promise<T> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(root, 0o711); // Postgres runs as another user when we are root
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    if (seed) execFileSync('cp', ['-a', join(seed, 'nats'), join(seed, 'pg'), root]); // owners kept: Postgres' files are its user's
+    const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
+    stops.push(() => nats.stop());
+    const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined });
+    stops.push(() => pg.stop());
+    return await fn({ root, nats, pg });
+  } finally {
+    for (const stop of stops.reverse()) await stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** `promise`, or `undefined` after `ms`: the timer is cleared either way, so it cannot keep the process alive (a bare 600 s sleep in the race kept it alive 10 min after the table). */
 export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {

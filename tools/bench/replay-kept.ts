@@ -9,16 +9,14 @@
 //
 // --reads-first=N reads the whole log N times with a no-op callback before the replays (how
 // much of a cold replay is the cold read); --cpu-prof profiles the first read or replay.
-import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { EventLog } from '@keelson/eventlog';
-import { freePort, startNats, startPostgres } from '@keelson/local';
 import { dropSchema, openProjectionDb, replayInto } from '@keelson/projection';
 import { measureCpu } from './cpu';
+import { withScratchSubstrate, type ScratchSubstrate } from './processes';
 
 const { values: flags } = parseArgs({
   options: { data: { type: 'string' }, rounds: { type: 'string', default: '5' }, 'reads-first': { type: 'string', default: '0' }, 'cpu-prof': { type: 'string' } },
@@ -43,14 +41,10 @@ async function profiledOnce<T>(fn: () => Promise<T>): Promise<T> {
 
 async function main(): Promise<void> {
   if (!flags.data) throw new Error('--data=<dir kept by bench:api --keep> is required');
-  const root = mkdtempSync(join(tmpdir(), 'keelson-replay-kept-'));
-  chmodSync(root, 0o711); // Postgres runs as another user when we are root
-  execFileSync('cp', ['-a', `${flags.data}/nats`, `${flags.data}/pg`, root]); // owners kept: Postgres' files are its user's
-  const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
-  const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined }).catch(async (e) => {
-    await nats.stop();
-    throw e;
-  });
+  await withScratchSubstrate('keelson-replay-kept-', replayKept, flags.data);
+}
+
+async function replayKept({ nats, pg }: ScratchSubstrate): Promise<void> {
   const substrate = { nats: nats.pid, postgres: pg.pid };
   const log = await EventLog.connect({ servers: nats.url, name: 'bench-replay' });
   try {
@@ -76,9 +70,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await log.close();
-    await nats.stop();
-    await pg.stop();
-    rmSync(root, { recursive: true, force: true });
   }
 }
 

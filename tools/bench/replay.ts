@@ -6,16 +6,15 @@
 // --cpu-prof profiles the replay from sequence 1 only.
 //
 //   node -r @swc-node/register tools/bench/replay.ts [--events=20000] [--cpu-prof=<file>]
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir, loadavg } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { Session } from 'node:inspector/promises';
 import { parseArgs } from 'node:util';
 import { EventLog, takeSnapshot } from '@keelson/eventlog';
-import { freePort, startNats, startPostgres } from '@keelson/local';
 import { dropSchema, openProjectionDb, replayInto } from '@keelson/projection';
 import { measureCpu } from './cpu';
 import { benchPod } from './pods';
+import { withScratchSubstrate, type ScratchSubstrate } from './processes';
 
 const { values: flags } = parseArgs({ options: { events: { type: 'string', default: '20000' }, 'cpu-prof': { type: 'string' } } });
 const N = Number(flags.events);
@@ -31,10 +30,10 @@ async function timed<T>(what: string, events: number, fn: () => Promise<T>): Pro
 }
 
 async function main(): Promise<void> {
-  const root = mkdtempSync(join(tmpdir(), 'keelson-replay-'));
-  chmodSync(root, 0o711);
-  const nats = await startNats({ dataDir: join(root, 'nats'), port: await freePort() });
-  const pg = await startPostgres({ dataDir: join(root, 'pg'), port: await freePort(), log: () => undefined });
+  await withScratchSubstrate('keelson-replay-', replayBench);
+}
+
+async function replayBench({ nats, pg }: ScratchSubstrate): Promise<void> {
   substrate = { nats: nats.pid, postgres: pg.pid };
   const log = await EventLog.connect({ servers: nats.url, name: 'bench-replay' });
   try {
@@ -91,9 +90,6 @@ async function main(): Promise<void> {
     }
   } finally {
     await log.close();
-    await nats.stop();
-    await pg.stop();
-    rmSync(root, { recursive: true, force: true });
   }
 }
 

@@ -32,7 +32,6 @@ export function overcommitTarget(meminfo: string, allowance: number, need: numbe
  * `log`; says nothing when nothing needed changing or nothing could be changed.
  */
 export function allowHugePages(need: number, log: (line: string) => void, files = { meminfo: '/proc/meminfo', overcommit: OVERCOMMIT }): void {
-  if (process.getuid?.() !== 0) return;
   try {
     const allowance = Number(readFileSync(files.overcommit, 'utf8'));
     const target = overcommitTarget(readFileSync(files.meminfo, 'utf8'), allowance, need);
@@ -40,7 +39,7 @@ export function allowHugePages(need: number, log: (line: string) => void, files 
     writeFileSync(files.overcommit, `${target}\n`);
     log(`keelson: vm.nr_overcommit_hugepages ${allowance} → ${target}, so that Postgres' shared memory can use huge pages (made on demand, returned when it stops)`);
   } catch {
-    // no hugetlb support, or /proc/sys read-only (a container): normal pages
+    // not root, no hugetlb support, or /proc/sys read-only (a container): normal pages
   }
 }
 
