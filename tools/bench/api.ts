@@ -143,6 +143,7 @@ async function main(): Promise<void> {
   step(`idle for ${SETTLE_SECONDS} s, then the apiserver's RSS as ps shows it`);
   await new Promise((r) => setTimeout(r, SETTLE_SECONDS * 1000));
   const memory = api.memory();
+  const heap = await api.heap();
 
   step(`watch: ${flags.watchers} watchers, ${flags['watch-events']} creates`);
   const watch = await watchDelivery(client, 'bench-watch', Number(flags.watchers), Number(flags['watch-events']));
@@ -164,6 +165,7 @@ async function main(): Promise<void> {
     watch,
     replay,
     memory,
+    heap,
     busyMemory,
     idleMemory,
   };

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '@keelson/local';
-import type { LoopStats } from './loop-hook';
+import type { HeapFigures, LoopStats } from './loop-hook';
 
 // The apiserver under test, in a process of its own: the load generator's CPU time does not
 // count against it, and its memory can be read from /proc. `setpriv --pdeathsig` makes the
@@ -23,6 +23,8 @@ export interface ApiServerChild {
   /** Event-loop delay and GC pauses of the child's main thread between the two calls (loop-hook.ts). */
   startLoopStats(): void;
   stopLoopStats(): Promise<LoopStats>;
+  /** What V8 holds of the child's memory (loop-hook.ts). */
+  heap(): Promise<HeapFigures>;
   stop(): Promise<void>;
 }
 
@@ -83,6 +85,7 @@ export async function startApiServerChild(o: ChildOptions): Promise<ApiServerChi
     stopProfile: () => answer(child, 'profile-stop', (m) => (m === 'profile-written' ? true : undefined), 'its CPU profile').then(() => undefined),
     startLoopStats: () => child.send('loop-start'),
     stopLoopStats: () => answer(child, 'loop-stop', (m) => (m as { loop?: LoopStats }).loop, 'its event-loop figures'),
+    heap: () => answer(child, 'heap', (m) => (m as { heap?: HeapFigures }).heap, 'its heap figures'),
     stop,
   };
 }

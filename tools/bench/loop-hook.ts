@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 // Preloaded (`-r`) into the apiserver child by the benchmarks: where a create's tail latency
 // comes from is the HTTP thread's event loop being busy, so the bench asks the child for its
@@ -24,6 +25,16 @@ export interface LoopStats {
 export function loopCells(s: LoopStats): string {
   const f = (x: number) => x.toFixed(1);
   return `${f(s.delayP99)} / ${f(s.delayMax)} | ${s.scavenges} (${f(s.scavengeMs)}, ${f(s.scavengeMaxMs)}) | ${s.otherGcs} (${f(s.otherGcMs)}, ${f(s.otherGcMaxMs)})`;
+}
+
+/** What the child's JavaScript heap holds ('heap' on the IPC channel), bytes: how much of its RSS V8 accounts for. */
+export interface HeapFigures {
+  heapTotal: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+  /** each V8 heap space's size (new_space, old_space, code_space, large_object_space, …) */
+  spaces: Record<string, number>;
 }
 
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
@@ -59,6 +70,10 @@ if (process.send) {
       const stats: LoopStats = { delayP50: ms(h.percentile(50)), delayP99: ms(h.percentile(99)), delayMax: ms(h.max), ...gc };
       histogram = undefined;
       process.send?.({ loop: stats });
+    } else if (m === 'heap') {
+      const u = process.memoryUsage();
+      const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+      process.send?.({ heap: { heapTotal: u.heapTotal, heapUsed: u.heapUsed, external: u.external, arrayBuffers: u.arrayBuffers, spaces } satisfies HeapFigures });
     }
   });
   process.channel?.unref();

@@ -1,6 +1,8 @@
 import { fmt, percentile, rate, type PhaseResult } from './load';
-import type { LoopStats } from './loop-hook';
+import type { HeapFigures, LoopStats } from './loop-hook';
 import { LATE_MS, type ReplayRun, type WatchResult } from './phases';
+
+const mb = (bytes: number) => fmt(bytes / (1 << 20), 0);
 
 // The printed tables: create throughput beside raw JetStream appends, reads, watch, replay and
 // memory, then every target with its verdict.
@@ -14,6 +16,8 @@ export interface Report {
   replay: ReplayRun;
   /** after the reads at the large size and some idle seconds: what ps shows once requests stop */
   memory: { rssMb: number; peakMb: number };
+  /** what V8 held of it after idling */
+  heap: HeapFigures;
   /** right after the reads at the large size */
   busyMemory: { rssMb: number; peakMb: number };
   /** right after start-up, nothing stored */
@@ -86,10 +90,11 @@ export function printReport(rep: Report): Target[] {
   if (r.timings) {
     const ms = (s: number) => fmt(s * 1000, 0);
     const t = r.timings;
-    console.log(`  ms: reading the log ${ms(t.read)} (history streaming into Postgres meanwhile), then history's tail ${ms(t.historyEnd)}, objects ${ms(t.objects)}, their indexes ${ms(t.indexes)}, commit ${ms(t.commit)}`);
+    console.log(`  ms: reading the log ${ms(t.read)} (history streaming into Postgres meanwhile), then history's tail ${ms(t.historyEnd)}, objects ${ms(t.objects)}, their indexes ${ms(t.indexes)}, commit ${ms(t.commit)}; GC in the replaying process ${r.gc.count} pauses, ${fmt(r.gc.ms, 0)} ms (longest ${fmt(r.gc.maxMs, 0)})`);
   }
   console.log(
-    `apiserver child memory (apiserver + its in-process projector, VmRSS): ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; with ${rep.storedLarge} pods stored ${fmt(rep.busyMemory.rssMb, 0)} MB right after the reads, ${fmt(rep.memory.rssMb, 0)} MB after idling (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)`,
+    `apiserver child memory (apiserver + its in-process projector, VmRSS): ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; with ${rep.storedLarge} pods stored ${fmt(rep.busyMemory.rssMb, 0)} MB right after the reads, ${fmt(rep.memory.rssMb, 0)} MB after idling (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)\n` +
+    `  of which V8's heap ${mb(rep.heap.heapTotal)} MB (${mb(rep.heap.heapUsed)} MB in use; ${Object.entries(rep.heap.spaces).filter(([, b]) => b >= 1 << 20).map(([space, b]) => `${space} ${mb(b)}`).join(', ')}), outside it ${mb(rep.heap.external)} MB of external memory (${mb(rep.heap.arrayBuffers)} MB of ArrayBuffers)`,
   );
 
   const c64 = rep.creates.find((c) => c.clients === 64);

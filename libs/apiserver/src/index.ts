@@ -12,3 +12,4 @@ export { InformerCache, NamespaceCache } from './namespace-cache';
 export { createUpgradeHandler, locateAgent, containerFor, isNodeSubresource } from './http/proxy';
 export { WatchCache } from './watch-cache';
 export { MetricsServer, DEFAULT_METRIC_RESOLUTION_MS } from './metrics/metrics-server';
+export { collectWhenIdle, type IdleCollectOptions } from './idle-gc';

@@ -133,6 +133,47 @@ describe('WireSubscription against a scripted server on loopback', () => {
     expect(sent()).toMatch(/^CONNECT \{.*"headers":true.*\}\r\nSUB _INBOX\.t 1\r\nPING\r\nPONG\r\nPUB \$JS\.API\.CONSUMER\.MSG\.NEXT\.S\.C _INBOX\.t 11\r\n\{"batch":2\}\r\n$/);
   });
 
+  it('hands over every one of many messages, whatever size the pieces they arrive in', async () => {
+    // sizes around the 4 KB a cut message is first given; pieces from 1 byte up, each its own
+    // write a moment after the last, so that reads end inside control lines, headers and bodies
+    const bodies = Array.from({ length: 300 }, (_, i) => `${i}:${String.fromCharCode(97 + (i % 26)).repeat([0, 10, 3000, 4090, 4200, 9000][i % 6])}`);
+    const wire = Buffer.from(
+      bodies
+        .map((b, i) => (i % 3 === 0 ? `HMSG _INBOX.m 1 ${JS_REPLY} 12 ${12 + Buffer.byteLength(b)}\r\nNATS/1.0\r\n\r\n${b}\r\n` : `MSG _INBOX.m 1 ${JS_REPLY} ${Buffer.byteLength(b)}\r\n${b}\r\n`))
+        .join(''),
+    );
+    const pieces = [1, 7, 33, 100, 1500, 4097, 20_000];
+    script = (s, received) => {
+      const poll = setInterval(() => {
+        if (!received().includes('PUB')) return;
+        clearInterval(poll);
+        const send = (i: number, k: number): void => {
+          if (i >= wire.length) return;
+          const n = pieces[k % pieces.length];
+          s.write(wire.subarray(i, i + n));
+          setTimeout(() => send(i + n, k + 1), 0);
+        };
+        send(0, 0);
+      }, 5);
+      s.write('PONG\r\n');
+    };
+    const got: string[] = [];
+    let wireSub: WireSubscription | undefined;
+    await new Promise<void>((resolve, reject) => {
+      const onMessage = (m: WireMessage) => {
+        got.push(Buffer.from(m.data).toString());
+        if (got.length === bodies.length) resolve();
+      };
+      WireSubscription.open(hostport(), 'test', '_INBOX.m', onMessage, (e) => e && reject(e)).then((w) => {
+        wireSub = w;
+        w.publish('$JS.API.CONSUMER.MSG.NEXT.S.C', '_INBOX.m', '{}');
+      }, reject);
+    });
+    wireSub!.close();
+    expect(got.length).toBe(bodies.length);
+    expect(got.every((g, i) => g === bodies[i])).toBe(true);
+  });
+
   it('fails with the server words when it refuses the connection', async () => {
     script = (s) => s.write("-ERR 'Authorization Violation'\r\n");
     await expect(WireSubscription.open(hostport(), 'test', '_INBOX.t', () => undefined, () => undefined)).rejects.toThrow(/Authorization Violation/);

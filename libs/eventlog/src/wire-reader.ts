@@ -35,6 +35,8 @@ export interface WireHandlers {
 
 const CRLF = Buffer.from('\r\n');
 const READ_BUFFER = 1 << 20;
+/** What a carried message is given when its length is not known yet (its control line is cut) */
+const LINE_GUESS = 4096;
 /** `NATS/1.0 ` before a status code in a header block */
 const STATUS_AT = 9;
 
@@ -85,7 +87,8 @@ function text(token: string): string {
 
 /** A connection that subscribes to one inbox and publishes requests whose replies come to it. */
 export class WireSubscription {
-  private carry = Buffer.allocUnsafe(READ_BUFFER);
+  /** the message a read cut, completed from the next read (grown for a message larger than it) */
+  private carry = Buffer.allocUnsafe(64 * 1024);
   private carried = 0;
   private closed = false;
   private constructor(
@@ -148,28 +151,44 @@ export class WireSubscription {
     this.socket.destroy();
   }
 
-  /** A read of n bytes into the read buffer: parsed there, or after what the last read left over. */
+  /**
+   * A read of n bytes into the read buffer, parsed there. A message the last read cut is first
+   * completed in the carry buffer with only the bytes it lacks: copying whole reads behind it
+   * (up to 1 MB each) copied the whole log once more.
+   */
   private onRead(n: number): boolean {
     if (this.closed) return false;
-    let b = this.read;
-    let end = n;
-    if (this.carried) {
-      this.fit(this.carried + n);
-      this.read.copy(this.carry, this.carried, 0, n);
-      b = this.carry;
-      end = this.carried + n;
-    }
-    const used = parseWire(b, 0, end, this.handlers);
-    const rest = end - used;
-    if (rest > 0) {
-      if (b === this.carry) this.carry.copyWithin(0, used, end);
-      else {
-        this.fit(rest);
-        this.read.copy(this.carry, 0, used, end);
+    let from = 0;
+    while (this.carried) {
+      const take = Math.min(n - from, this.lacking());
+      this.fit(this.carried + take);
+      this.read.copy(this.carry, this.carried, from, from + take);
+      this.carried += take;
+      from += take;
+      const used = parseWire(this.carry, 0, this.carried, this.handlers);
+      if (used === 0) {
+        if (from === n) return true;
+        continue; // its control line is whole now: take what the message lacks
       }
+      from -= this.carried - used; // bytes past the completed message are still in the read buffer
+      this.carried = 0;
     }
-    this.carried = rest;
+    const used = parseWire(this.read, from, n, this.handlers);
+    if (used < n) {
+      this.fit(n - used);
+      this.read.copy(this.carry, 0, used, n);
+    }
+    this.carried = n - used;
     return true;
+  }
+
+  /** Bytes the carried message still lacks: exact once its control line is whole, else enough for most messages. */
+  private lacking(): number {
+    const eol = this.carry.subarray(0, this.carried).indexOf(CRLF);
+    if (eol < 0) return LINE_GUESS;
+    const line = this.carry.toString('latin1', 0, eol);
+    const total = Number(line.slice(line.lastIndexOf(' ') + 1));
+    return Number.isSafeInteger(total) ? Math.max(1, eol + 2 + total + 2 - this.carried) : LINE_GUESS;
   }
 
   /** Grows the carry buffer (keeping what it holds) to take `bytes`: a message larger than a read. */

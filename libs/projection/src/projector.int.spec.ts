@@ -167,6 +167,12 @@ describe('projector', () => {
     expect(result).toMatchObject({ events: last, lastSeq: last });
     expect(result.timings!.read).toBeGreaterThan(0);
     expect(await compareProjections(liveDb, live, `${rebuilt}_full`)).toEqual([]);
+    // a rebuilt schema is scratch: unlogged, so a crash empties it (checkpoints too) rather than
+    // leaving it half-synced; the live projection stays logged
+    const persistence = async (schema: string) =>
+      Object.fromEntries(((await liveDb.query(`SELECT relname, relpersistence FROM pg_class WHERE relnamespace = $1::regnamespace AND relname IN ('history', 'objects', 'checkpoints')`, [schema])) as { relname: string; relpersistence: string }[]).map((r) => [r.relname, r.relpersistence]));
+    expect(await persistence(`${rebuilt}_full`)).toEqual({ history: 'u', objects: 'u', checkpoints: 'u' });
+    expect(await persistence(live)).toEqual({ history: 'p', objects: 'p', checkpoints: 'p' });
     const half = Math.floor(last / 2);
     expect((await replayInto(log, partial, { toSeq: half, fromSnapshot: false })).lastSeq).toBe(half);
     expect(await compareProjections(liveDb, live, `${rebuilt}_part`, half)).toEqual([]);
