@@ -86,6 +86,29 @@ describe('EventLog against a real JetStream', () => {
     expect(read[8]?.subject).toBe(created[8].subject);
   });
 
+  it("reads a closed range in order, and fails with its sink's own error when the sink fails", async () => {
+    const first = (await log.append({ key: key('range-0'), expectedSeq: 0, envelope: env('Created', 'range-0') })).seq;
+    for (let i = 1; i < 30; i++) await log.append({ key: key(`range-${i}`), expectedSeq: 0, envelope: env('Created', `range-${i}`) });
+    const seen: number[] = [];
+    const read = await log.readRange({ filter: `${log.prefix}.>`, fromSeq: first + 5, toSeq: first + 24, batch: 7, onEntry: (e) => void seen.push(e.seq) });
+    expect(read).toEqual({ count: 20, lastSeq: first + 24 });
+    expect(seen).toEqual(Array.from({ length: 20 }, (_, i) => first + 5 + i));
+    // a sink that fails between pulls (a COPY Postgres refused) ends the read with its error
+    let pulls = 0;
+    const failing = log.readRange({
+      filter: `${log.prefix}.>`,
+      fromSeq: first,
+      toSeq: first + 29,
+      batch: 4,
+      onEntry: () => undefined,
+      ready: () => {
+        if (++pulls > 3) throw new Error('the sink refused');
+        return undefined;
+      },
+    });
+    await expect(failing).rejects.toThrow('the sink refused');
+  });
+
   it('follows the log from a sequence, in order', async () => {
     const start = (await log.bounds()).last + 1;
     for (const n of ['f1', 'f2', 'f3']) await log.append({ key: key(n), expectedSeq: 0, envelope: env('Created', n) });

@@ -159,7 +159,12 @@ class PullLoop {
   /** Keeps two pulls outstanding, once the caller is ready for more. */
   private pullMore(): void {
     if (this.waiting || !this.wire) return;
-    const ready = this.opts.ready?.();
+    let ready: Promise<void> | undefined;
+    try {
+      ready = this.opts.ready?.();
+    } catch (e) {
+      return this.done(e as Error); // the caller failed (its sink, say)
+    }
     if (ready) {
       this.waiting = true;
       ready.then(

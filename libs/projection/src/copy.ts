@@ -220,26 +220,38 @@ export class CopyStream {
   private cancelled = false;
   private failure?: Error;
   readonly finished: Promise<void>;
+  /** settles once Postgres has taken the COPY (after `after`) */
+  private readonly started: Promise<void>;
 
-  constructor(client: ClientBase, table: string, columns: readonly string[], opts: { freeze?: boolean } = {}) {
+  /**
+   * `after`: a promise the COPY waits for (statements queued before it on the same connection,
+   * say); rows written meanwhile wait in memory. Should it fail, so does the COPY.
+   */
+  constructor(client: ClientBase, table: string, columns: readonly string[], opts: { freeze?: boolean; after?: Promise<unknown> } = {}) {
     const query = new Query(`COPY ${table} (${columns.join(', ')}) FROM STDIN${opts.freeze ? ' WITH (FREEZE)' : ''}`);
+    let start!: () => void;
+    this.started = new Promise((resolve) => (start = resolve));
     // Query's own hook answers CopyInResponse with a CopyFail; this one sends the rows instead.
     (query as unknown as { handleCopyInResponse: (c: CopyConnection) => void }).handleCopyInResponse = (c) => {
       this.conn = c;
+      start();
       if (this.cancelled) return c.sendCopyFail('cancelled');
       for (const f of this.queued) c.stream.write(f, () => this.rows.recycle(f));
       this.queued = [];
       if (this.ending) c.endCopyFrom();
     };
+    let fail!: (e: Error) => void;
     this.finished = new Promise<void>((resolve, reject) => {
-      query.once('end', () => resolve());
-      query.once('error', (e: Error) => {
-        this.failure = e;
+      fail = (e) => {
+        this.failure ??= e;
         reject(e);
-      });
+      };
+      query.once('end', () => resolve());
+      query.once('error', fail);
     });
     this.finished.catch(() => undefined); // surfaced by end() and by backlog checks
-    void client.query(query);
+    if (!opts.after) void client.query(query);
+    else opts.after.then(() => (this.cancelled ? fail(new Error('cancelled')) : void client.query(query)), fail);
   }
 
   /** Bytes written but not yet taken by the socket. Throws once the COPY has failed. */
@@ -248,9 +260,10 @@ export class CopyStream {
     return this.conn ? this.conn.stream.writableLength : this.queued.reduce((n, f) => n + f.length, 0);
   }
 
-  /** Resolves once the socket has taken what was written. */
+  /** Resolves once the socket has taken what was written: rows written before the COPY started wait for it to start. */
   drained(): Promise<void> {
-    if (!this.conn || this.conn.stream.writableLength === 0) return Promise.resolve();
+    if (!this.conn) return Promise.race([this.started, this.finished]).then(() => (this.conn ? this.drained() : undefined));
+    if (this.conn.stream.writableLength === 0) return Promise.resolve();
     return new Promise((resolve) => this.conn!.stream.once('drain', () => resolve()));
   }
 

@@ -202,6 +202,10 @@ describe('projector', () => {
     expect((await replayInto(log, db, { fromSnapshot: false })).lastSeq).toBe(last);
     expect(await compareProjections(db, schema, schema)).toEqual([]);
     expect((await counts()).checkpoints).toBe(1);
+    // a schema that holds a projection is refused, and kept as it was
+    const held = await counts();
+    await expect(replayInto(log, db, { fromSnapshot: false })).rejects.toThrow('replay needs an empty schema');
+    expect(await counts()).toEqual(held);
     await db.destroy();
     await dropSchema(pgUrl, schema);
   });
@@ -252,6 +256,27 @@ describe('projector', () => {
       for (const db of [liveDb, fromSnap, partial]) await db.destroy();
       for (const schema of Object.values(schemas)) await dropSchema(pgUrl, schema);
     }
+  });
+
+  it('stores text with tabs, line breaks, quotes, backslashes and the null marker as it was written, live and replayed', async () => {
+    const db = await openProjectionDb(pgUrl, live, 2);
+    const replayed = await openProjectionDb(pgUrl, `${rebuilt}_odd`, 2);
+    const odd = 'a\tb\nc\rd "e" \\ \u0001 \\N é';
+    const key = { group: '', plural: 'configmaps', namespace: 'default', name: 'odd' };
+    const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odd', namespace: 'default', uid: 'u-odd', labels: { odd: 'x' }, annotations: { odd } }, data: { [odd]: odd, 'k:{"name":"app"}': '\\N' } };
+    const written = await log.append({ key, expectedSeq: 0, envelope: { type: 'Created', object, actor: `user:${odd}`, correlation: '\\N', time: new Date().toISOString() } });
+    const projector = new Projector(log, db);
+    await projector.start();
+    await projector.waitFor(written.seq);
+    await projector.stop();
+    await replayInto(log, replayed, { fromSnapshot: false });
+    for (const [schema, conn] of [[live, db], [`${rebuilt}_odd`, replayed]] as const) {
+      const [row] = (await conn.query(`SELECT actor, correlation, object::jsonb AS object FROM ${schema}.history WHERE seq = $1`, [written.seq])) as { actor: string; correlation: string; object: unknown }[];
+      expect(row).toEqual({ actor: `user:${odd}`, correlation: '\\N', object });
+    }
+    await db.destroy();
+    await replayed.destroy();
+    await dropSchema(pgUrl, `${rebuilt}_odd`);
   });
 
   it('reads the world as of a past sequence from history', async () => {

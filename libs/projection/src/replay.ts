@@ -30,12 +30,13 @@ export interface ReplayResult {
   lastSeq: number;
   /** the snapshot it started from */
   snapshot?: SnapshotInfo;
-  /** seconds reading the log (the history rows streaming into Postgres meanwhile), then each step after */
-  timings?: { read: number } & LoadTimings;
+  /** seconds before the read (the log's bounds, the load's transaction), reading the log (the history rows streaming into Postgres meanwhile), then each step after */
+  timings?: { setup: number; read: number } & LoadTimings;
 }
 
 
 export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOptions = {}): Promise<ReplayResult> {
+  const start = performance.now();
   const { first, last } = await log.bounds();
   const target = Math.min(opts.toSeq ?? last, last);
   if (last === 0 || last < first || target < first) return { events: 0, lastSeq: 0 }; // an empty log, or nothing up to the bound
@@ -62,7 +63,7 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
     const after = await load.finish(snapshot ? { projector: lastSeq, [COMPACTED_CHECKPOINT]: snapshot.seq } : { projector: lastSeq });
     const total = read.count + (snapshot?.entries ?? 0);
     opts.onProgress?.(lastSeq, total);
-    return { events: total, lastSeq, ...(snapshot ? { snapshot } : {}), timings: { read: readSeconds, ...after } };
+    return { events: total, lastSeq, ...(snapshot ? { snapshot } : {}), timings: { setup: (t0 - start) / 1000, read: readSeconds, ...after } };
   } catch (e) {
     await load.abort();
     throw e;
