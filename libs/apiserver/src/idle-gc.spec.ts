@@ -1,70 +1,35 @@
 import { getHeapStatistics } from 'node:v8';
-import { collectWhenIdle } from './idle-gc';
+import { exposedGc, IdleCollector } from './idle-gc';
 
-const used = () => getHeapStatistics().used_heap_size;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MB = 1024 * 1024;
 
-/** ~`mb` MB of objects that live long enough to reach the old space, then dropped. */
-async function leaveGarbage(mb: number): Promise<void> {
-  let kept: { s: string; n: number[] }[] | undefined = [];
-  for (let i = 0; i < mb * 1024; i++) kept.push({ s: `item-${i}-${'x'.repeat(900)}`, n: [i, i + 1] });
-  await sleep(20); // survives a scavenge or two
-  kept = undefined;
-}
-
-describe('collectWhenIdle', () => {
-  it('collects the garbage a burst left once the event loop goes idle', async () => {
-    await leaveGarbage(64);
-    const before = used();
-    const stop = collectWhenIdle({ everyMs: 100, minGrowthBytes: 16 * 1024 * 1024 });
-    try {
-      // the baseline is taken now, so grow the heap again past it
-      await leaveGarbage(64);
-      const grown = used();
-      expect(grown).toBeGreaterThan(before);
-      await sleep(500);
-      expect(used()).toBeLessThan(grown - 32 * 1024 * 1024);
-    } finally {
-      stop();
-    }
+describe('IdleCollector', () => {
+  it('collects once the event loop was idle and the heap has grown by the threshold since the last collection', () => {
+    const c = new IdleCollector(100 * MB, 0.05, 32 * MB);
+    expect(c.shouldCollect(0.01, 120 * MB)).toBe(false); // idle, but grown too little
+    expect(c.shouldCollect(0.5, 200 * MB)).toBe(false); // grown, but busy: never under load
+    expect(c.shouldCollect(0.01, 200 * MB)).toBe(true);
+    c.collected(110 * MB);
+    expect(c.shouldCollect(0.01, 130 * MB)).toBe(false); // measured from what the collection left
+    expect(c.shouldCollect(0.01, 142 * MB)).toBe(true);
   });
 
-  it('leaves a busy process alone', async () => {
-    const stop = collectWhenIdle({ everyMs: 50, minGrowthBytes: 1 });
-    try {
-      let garbage: unknown[] = [];
-      const until = Date.now() + 400;
-      // busy, and growing: the loop never idles between the checks
-      while (Date.now() < until) {
-        garbage.push({ s: 'y'.repeat(100) });
-        if (garbage.length > 10_000) garbage = [];
-        await new Promise<void>((r) => setImmediate(r));
-      }
-      const gcs = await majorGcsDuring(async () => {
-        const end = Date.now() + 300;
-        while (Date.now() < end) {
-          garbage.push({ s: 'z'.repeat(100) });
-          if (garbage.length > 10_000) garbage = [];
-          await new Promise<void>((r) => setImmediate(r));
-        }
-      });
-      expect(gcs).toBe(0);
-    } finally {
-      stop();
-    }
+  it('follows the collections V8 makes on its own down', () => {
+    const c = new IdleCollector(200 * MB, 0.05, 32 * MB);
+    expect(c.shouldCollect(0.01, 60 * MB)).toBe(false); // V8 collected: the baseline is now 60 MB
+    expect(c.shouldCollect(0.01, 95 * MB)).toBe(true);
   });
 });
 
-/** Full (mark-compact) collections while `fn` runs. */
-async function majorGcsDuring(fn: () => Promise<void>): Promise<number> {
-  const { PerformanceObserver, constants } = await import('node:perf_hooks');
-  let n = 0;
-  const obs = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) n++;
+describe('exposedGc', () => {
+  it('reaches a full collection that frees what is no longer referenced, without exposing gc to the process', () => {
+    const gc = exposedGc();
+    let garbage: number[][] | undefined = Array.from({ length: 64 * 1024 }, (_, i) => new Array<number>(120).fill(i)); // ~1 KB each
+    const held = getHeapStatistics().used_heap_size;
+    expect(garbage.length).toBe(64 * 1024);
+    garbage = undefined;
+    gc();
+    expect(getHeapStatistics().used_heap_size).toBeLessThan(held - 32 * MB);
+    expect((globalThis as { gc?: unknown }).gc).toBeUndefined();
   });
-  obs.observe({ entryTypes: ['gc'] });
-  await fn();
-  for (const e of obs.takeRecords()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) n++;
-  obs.disconnect();
-  return n;
-}
+});

@@ -23,22 +23,41 @@ export interface IdleCollectOptions {
   minGrowthBytes?: number;
 }
 
+/** When to collect: the last interval idle, and the heap grown enough since the last collection. */
+export class IdleCollector {
+  private base: number;
+  constructor(
+    used: number,
+    private readonly idleBelow = 0.05,
+    private readonly minGrowth = 32 * 1024 * 1024,
+  ) {
+    this.base = used;
+  }
+
+  /** `busy`: the event loop's utilization over the last interval; `used`: the heap in use now. */
+  shouldCollect(busy: number, used: number): boolean {
+    if (used < this.base) this.base = used; // V8 collected on its own
+    return busy < this.idleBelow && used - this.base >= this.minGrowth;
+  }
+
+  /** After a collection: the heap it left is the new baseline. */
+  collected(used: number): void {
+    this.base = used;
+  }
+}
+
 /** Starts collecting when idle; returns the stop function. The timer never keeps the process alive. */
 export function collectWhenIdle(o: IdleCollectOptions = {}): () => void {
   const gc = exposedGc();
-  const idleBelow = o.idleBelow ?? 0.05;
-  const minGrowth = o.minGrowthBytes ?? 32 * 1024 * 1024;
+  const decide = new IdleCollector(usedHeap(), o.idleBelow, o.minGrowthBytes);
   let loop = performance.eventLoopUtilization();
-  let base = usedHeap();
   const timer = setInterval(() => {
     const now = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(now, loop).utilization;
     loop = now;
-    const used = usedHeap();
-    if (used < base) base = used; // V8 collected on its own
-    if (busy >= idleBelow || used - base < minGrowth) return;
+    if (!decide.shouldCollect(busy, usedHeap())) return;
     gc();
-    base = usedHeap();
+    decide.collected(usedHeap());
     loop = performance.eventLoopUtilization(); // the collection's own time is not load
   }, o.everyMs ?? 2000);
   timer.unref();
@@ -47,7 +66,8 @@ export function collectWhenIdle(o: IdleCollectOptions = {}): () => void {
 
 const usedHeap = () => getHeapStatistics().used_heap_size;
 
-function exposedGc(): () => void {
+/** V8's full collection, reached without exposing `gc` to the process. */
+export function exposedGc(): () => void {
   const existing = (globalThis as { gc?: () => void }).gc;
   if (typeof existing === 'function') return existing;
   setFlagsFromString('--expose-gc');
