@@ -219,6 +219,8 @@ export class CopyStream {
   private ending = false;
   private cancelled = false;
   private failure?: Error;
+  /** bytes handed to the connection (or queued for it) so far */
+  sent = 0;
   readonly finished: Promise<void>;
   /** settles once Postgres has taken the COPY (after `after`) */
   private readonly started: Promise<void>;
@@ -295,6 +297,7 @@ export class CopyStream {
   }
 
   private send(frames: readonly Buffer[]): void {
+    for (const f of frames) this.sent += f.length;
     if (this.conn) for (const f of frames) this.conn.stream.write(f, () => this.rows.recycle(f));
     else this.queued.push(...frames);
   }

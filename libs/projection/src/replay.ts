@@ -22,6 +22,8 @@ export interface ReplayOptions {
   /** start from the newest snapshot that fits (default), or from sequence 1 */
   fromSnapshot?: boolean;
   onProgress?: (seq: number, events: number) => void;
+  /** how far (bytes) Postgres may fall behind the read; 2 MB unless a test says otherwise */
+  maxLagBytes?: number;
 }
 
 export interface ReplayResult {
@@ -41,7 +43,7 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   const target = Math.min(opts.toSeq ?? last, last);
   if (last === 0 || last < first || target < first) return { events: 0, lastSeq: 0 }; // an empty log, or nothing up to the bound
   const snapshot = opts.fromSnapshot === false ? undefined : await newestSnapshot(log, target, opts.toTime);
-  const load = await RebuildLoad.open(db);
+  const load = await RebuildLoad.open(db, { maxLagBytes: opts.maxLagBytes });
   try {
     let events = 0;
     const add = (e: RawEntry) => {
@@ -55,6 +57,7 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
       filter: `${log.prefix}.>`,
       fromSeq: snapshot ? snapshot.seq + 1 : first,
       toSeq: target,
+      batch: READ_BATCH,
       onEntry: (e) => (opts.toTime && entryTime(e) > opts.toTime ? false : add(e)),
       ready,
     });
@@ -71,6 +74,8 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
 }
 
 const PROGRESS_EVERY = 4096;
+/** Entries per pull: back-pressure (RebuildLoad.ready) acts between pulls. */
+const READ_BATCH = 512;
 
 /** The newest snapshot at or before the sequence (and the time) a replay stops at. */
 async function newestSnapshot(log: EventLog, toSeq: number, toTime?: Date): Promise<SnapshotInfo | undefined> {
