@@ -8,6 +8,8 @@ import { respond, type ClusterIndex, type Transport, type ZoneOptions } from '@k
 import type { Listen } from './config';
 
 const TCP_IDLE_MS = 10_000;
+/** Free ports tried for UDP and TCP together before giving up */
+const PORT_ATTEMPTS = 10;
 const MAX_TCP_BUFFER = 2 + 65535;
 
 export interface DnsServerStats { udp: number; tcp: number; dropped: number }
@@ -26,13 +28,26 @@ export class DnsServer {
     private readonly log: (line: string) => void = (l) => console.warn(l),
   ) {}
 
-  /** Binds UDP and TCP on each address; with port 0, both on the same free port. */
+  /**
+   * Binds UDP and TCP on each address; with port 0, both on the same free port. The port the
+   * kernel gives UDP may be held by a TCP socket (another process's connection, say): then both
+   * are given up and another port tried.
+   */
   async listen(addresses: readonly Listen[]): Promise<Listen[]> {
     for (const a of addresses) {
-      const udp = await this.bindUdp(a);
-      const port = udp.address().port;
-      await this.bindTcp({ host: a.host, port });
-      this.bound.push({ host: a.host, port });
+      for (let attempt = 1; ; attempt++) {
+        const udp = await this.bindUdp(a);
+        const port = udp.address().port;
+        try {
+          await this.bindTcp({ host: a.host, port });
+          this.bound.push({ host: a.host, port });
+          break;
+        } catch (e) {
+          if (a.port !== 0 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt === PORT_ATTEMPTS) throw e;
+          this.udp.splice(this.udp.indexOf(udp), 1);
+          await new Promise<void>((r) => udp.close(() => r()));
+        }
+      }
     }
     return this.bound;
   }
@@ -63,12 +78,12 @@ export class DnsServer {
 
   private bindTcp(a: Listen): Promise<void> {
     const server = createServer((conn) => this.serveConnection(conn));
-    server.on('error', (err) => this.log(`dns: tcp ${a.host}:${a.port}: ${err.message}`));
-    this.tcp.push(server);
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen(a.port, a.host, () => {
         server.off('error', reject);
+        server.on('error', (err) => this.log(`dns: tcp ${a.host}:${a.port}: ${err.message}`));
+        this.tcp.push(server);
         resolve();
       });
     });
