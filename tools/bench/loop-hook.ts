@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver, type IntervalHistogram, type PerformanceEntry } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 
 // Preloaded (`-r`) into the apiserver child by the benchmarks: where a create's tail latency
@@ -39,35 +39,49 @@ export interface HeapFigures {
 
 const ms = (ns: number) => Math.round(ns / 1e4) / 100;
 
+/** GC pauses, scavenges apart from the rest (mark-compact, incremental steps). */
+export type GcPauses = Pick<LoopStats, 'scavenges' | 'scavengeMs' | 'scavengeMaxMs' | 'otherGcs' | 'otherGcMs' | 'otherGcMaxMs'>;
+
+/** Counts this process's GC pauses from now until stop(). */
+export function watchGcPauses(): { stop(): GcPauses } {
+  const gc: GcPauses = { scavenges: 0, scavengeMs: 0, scavengeMaxMs: 0, otherGcs: 0, otherGcMs: 0, otherGcMaxMs: 0 };
+  const count = (entries: PerformanceEntry[]) => {
+    for (const e of entries) {
+      // detail.kind 1 is a scavenge (NODE_PERFORMANCE_GC_MINOR)
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === 1) {
+        gc.scavenges++;
+        gc.scavengeMs += e.duration;
+        gc.scavengeMaxMs = Math.max(gc.scavengeMaxMs, e.duration);
+      } else {
+        gc.otherGcs++;
+        gc.otherGcMs += e.duration;
+        gc.otherGcMaxMs = Math.max(gc.otherGcMaxMs, e.duration);
+      }
+    }
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop: () => {
+      count(observer.takeRecords());
+      observer.disconnect();
+      return gc;
+    },
+  };
+}
+
 if (process.send) {
   let histogram: IntervalHistogram | undefined;
-  let observer: PerformanceObserver | undefined;
-  let gc = { scavenges: 0, scavengeMs: 0, scavengeMaxMs: 0, otherGcs: 0, otherGcMs: 0, otherGcMaxMs: 0 };
+  let gcPauses: { stop(): GcPauses } | undefined;
   process.on('message', (m) => {
     if (m === 'loop-start') {
-      gc = { scavenges: 0, scavengeMs: 0, scavengeMaxMs: 0, otherGcs: 0, otherGcMs: 0, otherGcMaxMs: 0 };
-      observer = new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) {
-          // detail.kind 1 is a scavenge (NODE_PERFORMANCE_GC_MINOR)
-          if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === 1) {
-            gc.scavenges++;
-            gc.scavengeMs += e.duration;
-            gc.scavengeMaxMs = Math.max(gc.scavengeMaxMs, e.duration);
-          } else {
-            gc.otherGcs++;
-            gc.otherGcMs += e.duration;
-            gc.otherGcMaxMs = Math.max(gc.otherGcMaxMs, e.duration);
-          }
-        }
-      });
-      observer.observe({ entryTypes: ['gc'] });
+      gcPauses = watchGcPauses();
       histogram = monitorEventLoopDelay({ resolution: 1 });
       histogram.enable();
     } else if (m === 'loop-stop' && histogram) {
       histogram.disable();
-      observer?.disconnect();
       const h = histogram;
-      const stats: LoopStats = { delayP50: ms(h.percentile(50)), delayP99: ms(h.percentile(99)), delayMax: ms(h.max), ...gc };
+      const stats: LoopStats = { delayP50: ms(h.percentile(50)), delayP99: ms(h.percentile(99)), delayMax: ms(h.max), ...gcPauses!.stop() };
       histogram = undefined;
       process.send?.({ loop: stats });
     } else if (m === 'heap') {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { PerformanceObserver } from 'node:perf_hooks';
 import { headers, JSONCodec } from 'nats';
 import { EventLog, subjectFor, type Envelope } from '@keelson/eventlog';
 import type { RunningSubstrate } from '@keelson/local';
 import { openProjectionDb, replayInto, type ReplayResult } from '@keelson/projection';
 import { measureCpu, type CpuSplit } from './cpu';
 import { closedLoop, type PhaseResult } from './load';
+import { watchGcPauses, type GcPauses } from './loop-hook';
 import { benchPod } from './pods';
 import { openWatch, type ApiClient } from './http';
 import { sleep } from './child';
@@ -134,31 +134,7 @@ export interface ReplayRun {
   cpu: CpuSplit;
   timings?: ReplayResult['timings'];
   /** the replaying process's GC pauses meanwhile */
-  gc: { count: number; ms: number; maxMs: number };
-}
-
-/** Counts this process's GC pauses until stop(). */
-function gcPauses(): { stop(): { count: number; ms: number; maxMs: number } } {
-  const seen = { count: 0, ms: 0, maxMs: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) {
-      seen.count++;
-      seen.ms += e.duration;
-      seen.maxMs = Math.max(seen.maxMs, e.duration);
-    }
-  });
-  observer.observe({ entryTypes: ['gc'] });
-  return {
-    stop: () => {
-      for (const e of observer.takeRecords()) {
-        seen.count++;
-        seen.ms += e.duration;
-        seen.maxMs = Math.max(seen.maxMs, e.duration);
-      }
-      observer.disconnect();
-      return seen;
-    },
-  };
+  gc: GcPauses;
 }
 
 /** `replayInto` the whole KEELSON stream into a fresh schema, as `keelson replay --from-start` does. */
@@ -166,7 +142,7 @@ export async function replayAll(nats: RunningSubstrate, pg: RunningSubstrate): P
   const log = await EventLog.connect({ servers: nats.url, name: 'bench-replay' });
   const db = await openProjectionDb(pg.url, 'bench_replay', 2);
   try {
-    const gc = gcPauses();
+    const gc = watchGcPauses();
     const { result, seconds, cpu } = await measureCpu({ nats: nats.pid, postgres: pg.pid }, () => replayInto(log, db, { fromSnapshot: false }));
     return { events: result.events, seconds, cpu, timings: result.timings, gc: gc.stop() };
   } finally {
