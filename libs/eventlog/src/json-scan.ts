@@ -82,26 +82,51 @@ export class KeyTree {
     }
     this.size = next - first;
   }
+
+  /** The slot of a name by its path, e.g. `object.metadata.uid`. */
+  slot(path: string): number {
+    let tree: KeyTree | undefined = this;
+    let slot = -1;
+    for (const name of path.split('.')) {
+      const k: number = tree?.keys.names.indexOf(name) ?? -1;
+      if (k < 0) throw new Error(`${path}: not in this key tree`);
+      slot = tree!.slots[k];
+      tree = tree!.children[k];
+    }
+    return slot;
+  }
 }
 
 /**
  * The spans of the tree's names in the object spanning `at`, in slot order (undefined for those
- * absent, or inside a value that is not an object), found in one pass over its bytes: picking
- * the envelope, then its object, then the object's metadata skipped the object's bytes up to
- * three times (a third of a replay's CPU with managedFields-laden pods). Names are compared as
- * bytes, unescaped: right for the ASCII member names Kubernetes uses, which JSON.stringify never
- * escapes. Nothing is allocated for the members not asked for, and the top level's scan stops
- * once all its names are found (a name given twice is taken at its first place; JSON.stringify,
- * which wrote the log, never repeats one).
+ * absent, or inside a value that is not an object). See `pickInto`, which this wraps.
  */
 export function pick(b: Uint8Array, at: Span | undefined, tree: KeyTree): (Span | undefined)[] {
-  const out: (Span | undefined)[] = new Array(tree.size).fill(undefined);
-  if (at) scanMembers(b, skipSpace(b, at[0]), tree, out, true);
+  const found = pickInto(b, at ? at[0] : -1, tree, new Int32Array(tree.size * 2));
+  const out: (Span | undefined)[] = [];
+  for (let k = 0; k < tree.size; k++) out.push(found[2 * k] < 0 ? undefined : [found[2 * k], found[2 * k + 1]]);
+  return out;
+}
+
+/**
+ * Finds the tree's names in the object starting at b[start] (-1: none) in one pass over its
+ * bytes, and writes their spans into `out` as pairs: slot k's value spans out[2k] to out[2k+1],
+ * out[2k] is -1 when the name is absent or inside a value that is not an object. Picking the
+ * envelope, then its object, then the object's metadata skipped the object's bytes up to three
+ * times (a third of a replay's CPU with managedFields-laden pods); spans as pairs in one reused
+ * array leave a replay nothing to allocate per entry. Names are compared as bytes, unescaped:
+ * right for the ASCII member names Kubernetes uses, which JSON.stringify never escapes. The top
+ * level's scan stops once all its names are found (a name given twice is taken at its first
+ * place; JSON.stringify, which wrote the log, never repeats one).
+ */
+export function pickInto(b: Uint8Array, start: number, tree: KeyTree, out: Int32Array): Int32Array {
+  out.fill(-1);
+  if (start >= 0) scanMembers(b, skipSpace(b, start), tree, out, true);
   return out;
 }
 
 /** Scans the object at b[i], filling the tree's slots; returns the index just past it (or where it stopped, `mayStop` once all are found). */
-function scanMembers(b: Uint8Array, i: number, tree: KeyTree, out: (Span | undefined)[], mayStop: boolean): number {
+function scanMembers(b: Uint8Array, i: number, tree: KeyTree, out: Int32Array, mayStop: boolean): number {
   if (b[i] !== LBRACE) return skipValue(b, i);
   i = skipSpace(b, i + 1);
   if (b[i] === RBRACE) return i + 1;
@@ -112,11 +137,13 @@ function scanMembers(b: Uint8Array, i: number, tree: KeyTree, out: (Span | undef
     i = skipSpace(b, keyEnd);
     if (b[i] !== COLON) throw new SyntaxError(`expected ':' at ${i}`);
     const start = skipSpace(b, i + 1);
-    const fresh = k >= 0 && !out[tree.slots[k]];
+    const slot = k >= 0 ? 2 * tree.slots[k] : -1;
+    const fresh = slot >= 0 && out[slot] < 0;
     const child = fresh ? tree.children[k] : undefined;
     const end = child ? scanMembers(b, start, child, out, false) : skipValue(b, start);
     if (fresh) {
-      out[tree.slots[k]] = [start, end];
+      out[slot] = start;
+      out[slot + 1] = end;
       if (++found === tree.keys.bytes.length && mayStop) return end;
     }
     i = skipSpace(b, end);

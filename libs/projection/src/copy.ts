@@ -46,6 +46,16 @@ export class CopyWriter {
     this.pos = this.start;
   }
 
+  /** Where the next byte goes: a mark for `copyFrom`. */
+  get position(): number {
+    return this.pos;
+  }
+
+  /** Bytes another writer wrote between two of its positions (a field written once, needed in two rows); by default all it holds. */
+  copyFrom(src: CopyWriter, start = src.start, end = src.pos): void {
+    this.raw(src.buf, start, end);
+  }
+
   tab(): void {
     this.room(1);
     this.buf[this.pos++] = TAB;
@@ -147,10 +157,21 @@ export class CopyBatch extends CopyWriter {
     this.cutIfFull();
   }
 
+  /** The row another writer holds (all it wrote since its reset, the newline included). */
+  addRowFrom(src: CopyWriter): void {
+    this.copyFrom(src);
+    this.rows++;
+    this.cutIfFull();
+  }
+
   override endRow(): void {
     super.endRow();
     this.rows++;
     this.cutIfFull();
+  }
+
+  get hasFrames(): boolean {
+    return this.frames.length > 0;
   }
 
   /** The whole chunks so far as CopyData messages, handed over (the batch forgets them). */
@@ -269,9 +290,9 @@ export class CopyStream {
     return new Promise((resolve) => this.conn!.stream.once('drain', () => resolve()));
   }
 
-  /** Sends the whole chunks written so far. */
+  /** Sends the whole chunks written so far (called per row: mostly there are none). */
   flush(): void {
-    this.send(this.rows.takeFrames());
+    if (this.rows.hasFrames) this.send(this.rows.takeFrames());
   }
 
   /** Sends chunks of another batch (whole rows, as CopyData messages). */

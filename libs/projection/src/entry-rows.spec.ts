@@ -1,6 +1,6 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import type { Envelope, LogEntry } from '@keelson/eventlog';
-import { CopyWriter } from './copy';
+import { CopyBatch, CopyWriter } from './copy';
 import { HistoryBatch } from './bulk-load';
 import { textArray, writeEntryRows } from './entry-rows';
 import { toRow } from './evolve';
@@ -73,6 +73,20 @@ describe('writeEntryRows (replay rows from envelope bytes)', () => {
     const { history, object } = rows(raw);
     expect(object).toBeNull();
     expect(history[4]).toBe('Deleted');
+  });
+
+  it('keeps every objects row whole when history rows fill chunk after chunk, as in a replay', () => {
+    const history = new CopyBatch();
+    const object = new CopyWriter();
+    const objects: string[] = [];
+    const padding = 'x'.repeat(3000);
+    for (let seq = 1; seq <= 300; seq++) { // ~1 MB of history: several 256 KB chunks
+      const name = `web-${seq}`;
+      const { raw } = entry(seq, `keelson.obj.pods.prod.${name}`, { type: 'Created', object: pod({ metadata: { name, uid: `u-${seq}`, annotations: { padding } } }), actor: 'user:admin', time: '2026-11-26T10:00:00.000Z' });
+      if (writeEntryRows(raw, history, object)) objects.push(object.bytes().toString());
+    }
+    expect(history.done().length).toBeGreaterThan(3);
+    expect(objects.map((line) => line.split('\t').slice(0, 5).join(' '))).toEqual(Array.from({ length: 300 }, (_, i) => `pods prod web-${i + 1} u-${i + 1} ${i + 1}`));
   });
 
   it('quotes text[] elements', () => {

@@ -5,28 +5,33 @@ import { parseSubject, type RawEntry } from '@keelson/eventlog';
 import { CopyBatch, copyBatch, CopyStream, CopyWriter } from './copy';
 import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 
-// Loading a rebuilt projection into an empty schema, as fast as Postgres takes rows, in one
-// transaction on one connection:
+// Loading a rebuilt projection into an empty schema, as fast as Postgres takes rows, on two
+// connections, each table in a transaction of its own:
 //  - history: every entry's row, its object's JSON as text, streams into `history` through one
 //    COPY as the entry arrives;
 //  - objects: each object's row holds no object (it points at its history row by rv), only the
-//    selector columns (a ~150-byte row), kept in memory: the first version's in a batch, a later
-//    version or a tombstone folded in a map; at the end the batch is COPYed into objects, and the
+//    selector columns (a ~150-byte row). First versions are COPYed in batches during the read on
+//    the second connection; a later version or a tombstone is folded in a map, and at the end the
 //    objects changed after their first version are replaced.
 // Postgres neither parses nor re-encodes any object, and stores each once (entities.ts).
-// Both tables are truncated in the transaction, so history is written frozen (COPY FREEZE: no
+// Both tables are truncated in their transactions, so rows are written frozen (COPY FREEZE: no
 // vacuum pass or hint-bit writes follow). A rebuilt schema is scratch, which the log rebuilds at
 // will: its tables are made UNLOGGED, so neither their rows nor their indexes go through the WAL
 // and nothing is synced at commit (with wal_level=minimal the rows skipped the WAL already, but
 // the commit then synced the new files: ~45 ms of bench:api's 10,312-event replay). Should
 // Postgres crash, unlogged tables come back empty, checkpoints among them: the schema then reads
-// as never replayed, not as complete. objects' secondary indexes
-// are dropped first and built once at the end (one sort instead of an insertion per row).
+// as never replayed, not as complete. objects' secondary indexes are dropped first and built once
+// at the end (one sort instead of an insertion per row), while history's COPY takes its last rows.
 // history's index stays and takes each row as COPY inserts it: building it after the read meant
 // reading the whole table back (~3 KB a row) while the reader and nats-server sat idle, ~9 µs
 // per event of wall time after the read; inserting as it goes cost Postgres no more CPU
 // (docs/benchmarks.md, replay-overlap).
-// A failure anywhere rolls the whole load back: a schema with a checkpoint is always complete.
+// Why two transactions: in one, objects could only be loaded after history's COPY had ended,
+// with one core busy and the other idle (~35 ms of bench:api's replay). objects commits first,
+// history with the checkpoints last, so a schema with a checkpoint is always complete. A failure
+// rolls back what has not committed and empties objects if it had (a crash between the two
+// commits leaves objects rows without history or checkpoint: a schema never replayed, which the
+// next replay into it empties).
 
 /** Seconds each step after the read took (the read itself overlaps the history COPY). */
 export interface LoadTimings {
@@ -48,26 +53,46 @@ const MAX_BACKLOG = 8 * 1024 * 1024;
  */
 const MAX_LAG = 2 * 1024 * 1024;
 const PROGRESS_POLL_MS = 5;
+/** objects rows sent in one COPY during the read (~150 bytes each) */
+const OBJECTS_BATCH = 2048;
 
 export class RebuildLoad {
   private readonly scratch = new CopyWriter();
-  /** objects rows of first versions, in the order they came */
-  private readonly firsts = new CopyBatch();
+  /** objects rows of first versions, in the order they came, not yet sent */
+  private firsts = new CopyBatch();
+  /** the COPYs of the first versions sent so far, one after the other on the objects' connection */
+  private firstsLoaded: Promise<void> = Promise.resolve();
   /** subject → newest objects row after its first one, null when deleted; true: first version unchanged */
   private readonly changed = new Map<string, Buffer | null | true>();
   /** history's bytes Postgres had parsed when last asked */
   private taken = 0;
   private constructor(
-    private readonly db: DataSource,
-    private readonly tx: LoadTransaction,
+    private readonly history: LoadTransaction,
+    /** connecting (a new backend: ~25 ms) and setting up while the read starts */
+    private readonly objects: Promise<LoadTransaction>,
     private readonly historyCopy: CopyStream,
     private readonly maxLag: number,
-  ) {}
+    private readonly objectsBatch: number,
+  ) {
+    objects.catch(() => undefined); // surfaced where it is awaited
+  }
 
-  /** Takes a connection; the transaction's setup runs while the caller starts reading (the rows wait in memory meanwhile). */
-  static async open(db: DataSource, opts: { maxLagBytes?: number } = {}): Promise<RebuildLoad> {
-    const tx = await LoadTransaction.begin(db, ['history', 'objects'], ['objects']);
-    return new RebuildLoad(db, tx, new CopyStream(tx.client, 'history', HISTORY_COLUMNS, { freeze: true, after: tx.ready }), opts.maxLagBytes ?? MAX_LAG);
+  /**
+   * Takes two connections, one per table; their transactions' setup runs while the caller starts
+   * reading (the rows wait in memory meanwhile).
+   */
+  static async open(db: DataSource, opts: { maxLagBytes?: number; objectsBatch?: number } = {}): Promise<RebuildLoad> {
+    const poolSize = (db.driver as unknown as { master?: { options?: { max?: number } } }).master?.options?.max;
+    if (poolSize !== undefined && poolSize < 2) throw new Error(`a replay loads on two connections; this DataSource's pool holds ${poolSize}`);
+    const history = await LoadTransaction.begin(db, { table: 'history', alsoUnlogged: ['checkpoints'], mustBeEmpty: ['history', 'checkpoints'] });
+    const objects = LoadTransaction.begin(db, { table: 'objects', indexesAtEnd: true }).then(async (tx) => {
+      await tx.ready.catch(async (e: unknown) => {
+        await tx.rollback();
+        throw e;
+      });
+      return tx;
+    });
+    return new RebuildLoad(history, objects, new CopyStream(history.client, 'history', HISTORY_COLUMNS, { freeze: true, after: history.ready }), opts.maxLagBytes ?? MAX_LAG, opts.objectsBatch ?? OBJECTS_BATCH);
   }
 
   add(e: RawEntry): void {
@@ -76,7 +101,8 @@ export class RebuildLoad {
     const seen = this.changed.get(e.subject);
     if (seen === undefined) {
       if (!live) return; // a tombstone of an object this load never held
-      this.firsts.addRow(this.scratch.bytes());
+      this.firsts.addRowFrom(this.scratch);
+      if (this.firsts.rows >= this.objectsBatch) this.sendFirsts();
       this.changed.set(e.subject, true);
     } else {
       this.changed.set(e.subject, live ? copyOf(this.scratch.bytes()) : null);
@@ -85,17 +111,27 @@ export class RebuildLoad {
 
   /** undefined to read on; a promise when Postgres is behind. */
   ready(): Promise<void> | undefined {
+    if (this.objectsFailure) throw this.objectsFailure;
     const copy = this.historyCopy;
     if (copy.backlog >= MAX_BACKLOG) return copy.drained();
     return copy.sent - this.taken < this.maxLag ? undefined : this.caughtUp();
   }
 
-  /** Resolves once Postgres has parsed all but half the lag allowed of what was sent (or cannot say how far it is). */
+  /**
+   * Resolves once Postgres has parsed all but half the lag allowed of what was sent (or cannot say
+   * how far it is). Asked on the objects' connection, between the COPYs of objects rows it takes
+   * during the read; in a transaction Postgres keeps the first reading of backend activity, so
+   * each poll clears it first.
+   */
   private async caughtUp(): Promise<void> {
-    const pid = (this.tx.client as ClientBase & { processID: number }).processID; // from the backend key data
+    const pid = (this.history.client as ClientBase & { processID: number }).processID; // from the backend key data
+    const poll = (await this.objects).client;
     for (;;) {
       void this.historyCopy.backlog; // throws once the COPY has failed
-      const [row] = (await this.db.query(`SELECT bytes_processed FROM pg_stat_progress_copy WHERE pid = $1`, [pid])) as { bytes_processed: string }[];
+      if (this.objectsFailure) throw this.objectsFailure;
+      await poll.query('SELECT pg_stat_clear_snapshot()');
+      const { rows } = await poll.query(`SELECT bytes_processed FROM pg_stat_progress_copy WHERE pid = $1`, [pid]);
+      const row = rows[0] as { bytes_processed: string } | undefined;
       if (!row) return; // not started yet, or over: the socket's backlog holds the reader back meanwhile
       this.taken = Number(row.bytes_processed);
       if (this.historyCopy.sent - this.taken < this.maxLag / 2) return;
@@ -103,31 +139,61 @@ export class RebuildLoad {
     }
   }
 
-  /** Ends the history load, fills objects, builds the indexes, and commits with the checkpoints (name → sequence). */
+  /**
+   * Ends the history load while objects loads and gets its indexes on the other connection; then
+   * commits objects, and history with the checkpoints (name → sequence) last: a schema with a
+   * checkpoint is complete.
+   */
   async finish(checkpoints: Record<string, number>): Promise<LoadTimings> {
-    const t = [performance.now()];
-    await this.historyCopy.end();
-    t.push(performance.now());
-    await this.loadObjects();
-    t.push(performance.now());
-    await this.tx.restoreIndexes();
-    t.push(performance.now());
-    for (const [name, seq] of Object.entries(checkpoints)) await this.tx.client.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [name, seq]);
-    await this.tx.commit();
-    t.push(performance.now());
-    const s = (i: number) => (t[i + 1] - t[i]) / 1000;
-    return { historyEnd: s(0), objects: s(1), indexes: s(2), commit: s(3) };
+    const t0 = performance.now();
+    const since = (t: number) => (performance.now() - t) / 1000;
+    const historyEnd = this.historyCopy.end().then(() => since(t0));
+    const objects = this.loadObjects().then(async (loaded) => {
+      const t = performance.now();
+      await (await this.objects).restoreIndexes();
+      return { objects: loaded, indexes: since(t) };
+    });
+    const [tail, built] = await Promise.all([historyEnd, objects]);
+    const t1 = performance.now();
+    await (await this.objects).commit();
+    for (const [name, seq] of Object.entries(checkpoints)) await this.history.client.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [name, seq]);
+    await this.history.commit();
+    return { historyEnd: tail, ...built, commit: since(t1) };
   }
 
-  /** Gives up: an open COPY is cancelled first (a ROLLBACK would wait behind it), then the transaction rolls back. */
+  /**
+   * Gives up: an open COPY is cancelled first (a ROLLBACK would wait behind it), then both
+   * transactions roll back. Should objects have committed already, its rows are removed again.
+   */
   async abort(): Promise<void> {
     await this.historyCopy.cancel();
-    await this.tx.rollback();
+    await this.history.rollback();
+    const objects = await this.objects.catch(() => undefined);
+    if (objects?.committed) await objects.emptyAfterCommit();
+    else await objects?.rollback();
   }
 
-  /** The objects rows: first versions as they came, then those changed later replaced by their newest (or removed). */
-  private async loadObjects(): Promise<void> {
-    await copyBatch(this.tx.client, 'objects', OBJECT_COLUMNS, this.firsts, { freeze: true });
+  /**
+   * COPYs the first versions gathered so far into objects while the read goes on. The objects
+   * table has no secondary index until the end, so a row costs Postgres little; done after the
+   * read, this COPY kept one core busy and the other idle (~35 ms in bench:api).
+   */
+  private sendFirsts(): void {
+    const batch = this.firsts;
+    this.firsts = new CopyBatch();
+    this.firstsLoaded = Promise.all([this.objects, this.firstsLoaded]).then(([tx]) => copyBatch(tx.client, 'objects', OBJECT_COLUMNS, batch, { freeze: true }));
+    this.firstsLoaded.catch((e: Error) => (this.objectsFailure ??= e)); // surfaced by ready() and loadObjects
+  }
+
+  /** Why an objects COPY during the read failed: the load fails with it (not with the errors of what follows on that transaction). */
+  private objectsFailure?: Error;
+
+  /** The objects rows: first versions as they came, then those changed later replaced by their newest (or removed). Returns the seconds it took after the read. */
+  private async loadObjects(): Promise<number> {
+    const t = performance.now();
+    if (this.firsts.rows) this.sendFirsts();
+    const { client } = await this.objects;
+    await this.firstsLoaded;
     const keys: string[][] = [[], [], []];
     const rows = new CopyBatch();
     for (const [subject, row] of this.changed) {
@@ -138,51 +204,56 @@ export class RebuildLoad {
       keys[2].push(name);
       if (row) rows.addRow(row);
     }
-    if (keys[0].length === 0) return;
-    await this.tx.client.query(
-      `DELETE FROM objects o USING unnest($1::text[], $2::text[], $3::text[]) AS k(resource, namespace, name)
-       WHERE o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name`,
-      keys,
-    );
-    if (rows.rows) await copyBatch(this.tx.client, 'objects', OBJECT_COLUMNS, rows);
+    if (keys[0].length > 0) {
+      await client.query(
+        `DELETE FROM objects o USING unnest($1::text[], $2::text[], $3::text[]) AS k(resource, namespace, name)
+         WHERE o.resource = k.resource AND o.namespace = k.namespace AND o.name = k.name`,
+        keys,
+      );
+      if (rows.rows) await copyBatch(client, 'objects', OBJECT_COLUMNS, rows);
+    }
+    return (performance.now() - t) / 1000;
   }
 }
 
 /**
- * The load's connection and transaction, in which its tables are emptied, the secondary indexes
- * of some dropped, and all made unlogged. That setup (~30 ms, mostly the syncs of the unlogged
- * tables' init forks) runs while the log's first entries are read: `ready` says when it is done.
+ * One table's connection and transaction, in which the table is emptied, its secondary indexes
+ * dropped when asked (built again by `restoreIndexes`), and made unlogged. That setup (~30 ms,
+ * mostly the syncs of the unlogged tables' init forks) runs while the log's first entries are
+ * read: `ready` says when it is done.
  */
 class LoadTransaction {
   private indexes: string[] = [];
+  committed = false;
   /** settles once the setup is done; a failure there fails the load (the caller's abort rolls back) */
   ready!: Promise<void>;
   private constructor(
     private readonly runner: PostgresQueryRunner,
     readonly client: ClientBase,
+    private readonly table: string,
   ) {}
 
-  static async begin(db: DataSource, tables: string[], indexedAtEnd: string[]): Promise<LoadTransaction> {
+  static async begin(db: DataSource, opts: { table: string; indexesAtEnd?: boolean; alsoUnlogged?: string[]; mustBeEmpty?: string[] }): Promise<LoadTransaction> {
     const runner = db.createQueryRunner() as PostgresQueryRunner;
-    const tx = new LoadTransaction(runner, (await runner.connect()) as ClientBase);
-    tx.ready = tx.setUp(tables, indexedAtEnd);
-    tx.ready.catch(() => undefined); // surfaced through the COPY that waits for it
+    const tx = new LoadTransaction(runner, (await runner.connect()) as ClientBase, opts.table);
+    tx.ready = tx.setUp(opts);
+    tx.ready.catch(() => undefined); // surfaced through the COPY or the load that waits for it
     return tx;
   }
 
-  private async setUp(tables: string[], indexedAtEnd: string[]): Promise<void> {
-    const { client } = this;
+  private async setUp(opts: { indexesAtEnd?: boolean; alsoUnlogged?: string[]; mustBeEmpty?: string[] }): Promise<void> {
+    const { client, table } = this;
     // A fresh schema holds nothing worth an fsync: a rebuild that dies is simply run again.
     await client.query(`BEGIN; SET LOCAL synchronous_commit = off`);
-    for (const table of tables) {
-      const [{ used }] = (await client.query(`SELECT EXISTS (SELECT 1 FROM ${table}) AS used`)).rows as { used: boolean }[];
+    for (const t of opts.mustBeEmpty ?? []) {
+      const [{ used }] = (await client.query(`SELECT EXISTS (SELECT 1 FROM ${t}) AS used`)).rows as { used: boolean }[];
       if (used) throw new Error('replay needs an empty schema; this one already holds a projection');
     }
     // Truncated in this transaction: COPY FREEZE may write frozen rows.
-    await client.query(`TRUNCATE ${tables.join(', ')}`);
-    for (const table of indexedAtEnd) this.indexes.push(...(await this.dropSecondaryIndexes(table)));
+    await client.query(`TRUNCATE ${table}`);
+    if (opts.indexesAtEnd) this.indexes = await this.dropSecondaryIndexes();
     // after the drops: an index made unlogged is one more init fork to create and sync
-    await client.query(['checkpoints', ...tables].map((t) => `ALTER TABLE ${t} SET UNLOGGED`).join('; '));
+    await client.query([...(opts.alsoUnlogged ?? []), table].map((t) => `ALTER TABLE ${t} SET UNLOGGED`).join('; '));
   }
 
   /** Builds the indexes dropped at the start. */
@@ -192,6 +263,7 @@ class LoadTransaction {
 
   async commit(): Promise<void> {
     await this.client.query('COMMIT');
+    this.committed = true;
     await this.runner.release();
   }
 
@@ -201,13 +273,20 @@ class LoadTransaction {
     await this.runner.release();
   }
 
+  /** Empties the table again after a commit (best effort): the load it belonged to failed. */
+  async emptyAfterCommit(): Promise<void> {
+    const runner = this.runner.connection.createQueryRunner() as PostgresQueryRunner;
+    await runner.query(`TRUNCATE ${this.table}`).catch(() => undefined);
+    await runner.release();
+  }
+
   /** Drops the table's secondary indexes (primary keys stay) and returns their DDL. */
-  private async dropSecondaryIndexes(table: string): Promise<string[]> {
+  private async dropSecondaryIndexes(): Promise<string[]> {
     const { rows } = await this.client.query(
       `SELECT quote_ident(i.indexname) AS name, i.indexdef AS ddl FROM pg_indexes i
        WHERE i.schemaname = current_schema() AND i.tablename = $1
          AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`,
-      [table],
+      [this.table],
     );
     const found = rows as { name: string; ddl: string }[];
     if (found.length) await this.client.query(found.map((r) => `DROP INDEX ${r.name}`).join('; '));

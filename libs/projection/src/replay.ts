@@ -24,6 +24,8 @@ export interface ReplayOptions {
   onProgress?: (seq: number, events: number) => void;
   /** how far (bytes) Postgres may fall behind the read; 2 MB unless a test says otherwise */
   maxLagBytes?: number;
+  /** objects rows COPYed at a time during the read; 2,048 unless a test says otherwise */
+  objectsBatch?: number;
 }
 
 export interface ReplayResult {
@@ -43,7 +45,7 @@ export async function replayInto(log: EventLog, db: DataSource, opts: ReplayOpti
   const target = Math.min(opts.toSeq ?? last, last);
   if (last === 0 || last < first || target < first) return { events: 0, lastSeq: 0 }; // an empty log, or nothing up to the bound
   const snapshot = opts.fromSnapshot === false ? undefined : await newestSnapshot(log, target, opts.toTime);
-  const load = await RebuildLoad.open(db, { maxLagBytes: opts.maxLagBytes });
+  const load = await RebuildLoad.open(db, { maxLagBytes: opts.maxLagBytes, objectsBatch: opts.objectsBatch });
   try {
     let events = 0;
     const add = (e: RawEntry) => {
