@@ -90,7 +90,7 @@ export function printReport(rep: Report): Target[] {
   if (r.timings) {
     const ms = (s: number) => fmt(s * 1000, 0);
     const t = r.timings;
-    console.log(`  ms: setting up ${ms(t.setup)}, reading the log ${ms(t.read)} (history streaming into Postgres meanwhile), then history's tail ${ms(t.historyEnd)}, objects ${ms(t.objects)}, their indexes ${ms(t.indexes)}, commit ${ms(t.commit)}; GC in the replaying process ${r.gc.scavenges + r.gc.otherGcs} pauses, ${fmt(r.gc.scavengeMs + r.gc.otherGcMs, 0)} ms (longest ${fmt(Math.max(r.gc.scavengeMaxMs, r.gc.otherGcMaxMs), 0)})`);
+    console.log(`  ms: setting up ${ms(t.setup)}, reading the log ${ms(t.read)} (history streaming into Postgres meanwhile), then history's tail ${ms(t.historyEnd)} (objects' last rows meanwhile ${ms(t.objects)}), commit ${ms(t.commit)}; GC in the replaying process ${r.gc.scavenges + r.gc.otherGcs} pauses, ${fmt(r.gc.scavengeMs + r.gc.otherGcMs, 0)} ms (longest ${fmt(Math.max(r.gc.scavengeMaxMs, r.gc.otherGcMaxMs), 0)})`);
   }
   console.log(
     `apiserver child memory (apiserver + its in-process projector, VmRSS): ${fmt(rep.idleMemory.rssMb, 0)} MB right after start-up; with ${rep.storedLarge} pods stored ${fmt(rep.busyMemory.rssMb, 0)} MB right after the reads, ${fmt(rep.memory.rssMb, 0)} MB after idling (peak VmHWM ${fmt(rep.memory.peakMb, 0)} MB)\n` +

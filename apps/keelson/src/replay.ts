@@ -44,7 +44,7 @@ export async function replay(cmd: ReplayCommand): Promise<number> {
     const from = result.snapshot ? `the snapshot at sequence ${result.snapshot.seq} (${result.snapshot.entries} objects) and the log after it` : 'sequence 1';
     console.log(`replayed ${result.events} events from ${from} up to sequence ${result.lastSeq} into schema ${schema} in ${seconds.toFixed(2)} s (${Math.round(result.events / Math.max(seconds, 0.001))} events/s)`);
     const t = result.timings;
-    if (t) console.log(`  setting up ${t.setup.toFixed(2)} s, reading the log ${t.read.toFixed(2)} s, then history's tail ${t.historyEnd.toFixed(2)} s, objects ${t.objects.toFixed(2)} s, indexes ${t.indexes.toFixed(2)} s, commit ${t.commit.toFixed(2)} s`);
+    if (t) console.log(`  setting up ${t.setup.toFixed(2)} s, reading the log ${t.read.toFixed(2)} s, then history's tail ${t.historyEnd.toFixed(2)} s (objects' last rows meanwhile ${t.objects.toFixed(2)} s), commit ${t.commit.toFixed(2)} s`);
     const asOf = result.lastSeq === liveAt ? undefined : result.lastSeq;
     const diffs = await compareProjections(live, LIVE_SCHEMA, schema, asOf);
     if (diffs.length === 0) {

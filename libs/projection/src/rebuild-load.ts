@@ -20,12 +20,11 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 // and nothing is synced at commit (with wal_level=minimal the rows skipped the WAL already, but
 // the commit then synced the new files: ~45 ms of bench:api's 10,312-event replay). Should
 // Postgres crash, unlogged tables come back empty, checkpoints among them: the schema then reads
-// as never replayed, not as complete. objects' secondary indexes are dropped first and built once
-// at the end (one sort instead of an insertion per row), while history's COPY takes its last rows.
-// history's index stays and takes each row as COPY inserts it: building it after the read meant
-// reading the whole table back (~3 KB a row) while the reader and nats-server sat idle, ~9 µs
-// per event of wall time after the read; inserting as it goes cost Postgres no more CPU
-// (docs/benchmarks.md, replay-overlap).
+// as never replayed, not as complete. Both tables keep their indexes, which take each row as COPY
+// inserts it: building history's after the read meant reading the whole table back (~3 KB a
+// row) while the reader and nats-server sat idle, ~9 µs per event of wall time after the read
+// (docs/benchmarks.md, replay-overlap); objects' were dropped and built after the read, ~35–50 ms
+// with one core busy and the other idle, until objects loaded during the read.
 // Why two transactions: in one, objects could only be loaded after history's COPY had ended,
 // with one core busy and the other idle (~35 ms of bench:api's replay). objects commits first,
 // history with the checkpoints last, so a schema with a checkpoint is always complete. A failure
@@ -37,8 +36,8 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 export interface LoadTimings {
   /** the history COPY's tail: what Postgres had not yet taken when the read ended */
   historyEnd: number;
+  /** what objects' connection had left to do: the last first versions, the later ones */
   objects: number;
-  indexes: number;
   /** the checkpoints and the commit */
   commit: number;
 }
@@ -85,7 +84,7 @@ export class RebuildLoad {
     const poolSize = (db.driver as unknown as { master?: { options?: { max?: number } } }).master?.options?.max;
     if (poolSize !== undefined && poolSize < 2) throw new Error(`a replay loads on two connections; this DataSource's pool holds ${poolSize}`);
     const history = await LoadTransaction.begin(db, { table: 'history', alsoUnlogged: ['checkpoints'], mustBeEmpty: ['history', 'checkpoints'] });
-    const objects = LoadTransaction.begin(db, { table: 'objects', indexesAtEnd: true }).then(async (tx) => {
+    const objects = LoadTransaction.begin(db, { table: 'objects' }).then(async (tx) => {
       await tx.ready.catch(async (e: unknown) => {
         await tx.rollback();
         throw e;
@@ -148,17 +147,12 @@ export class RebuildLoad {
     const t0 = performance.now();
     const since = (t: number) => (performance.now() - t) / 1000;
     const historyEnd = this.historyCopy.end().then(() => since(t0));
-    const objects = this.loadObjects().then(async (loaded) => {
-      const t = performance.now();
-      await (await this.objects).restoreIndexes();
-      return { objects: loaded, indexes: since(t) };
-    });
-    const [tail, built] = await Promise.all([historyEnd, objects]);
+    const [tail, objects] = await Promise.all([historyEnd, this.loadObjects()]);
     const t1 = performance.now();
     await (await this.objects).commit();
     for (const [name, seq] of Object.entries(checkpoints)) await this.history.client.query(`INSERT INTO checkpoints (name, seq) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET seq = excluded.seq`, [name, seq]);
     await this.history.commit();
-    return { historyEnd: tail, ...built, commit: since(t1) };
+    return { historyEnd: tail, objects, commit: since(t1) };
   }
 
   /**
@@ -217,13 +211,11 @@ export class RebuildLoad {
 }
 
 /**
- * One table's connection and transaction, in which the table is emptied, its secondary indexes
- * dropped when asked (built again by `restoreIndexes`), and made unlogged. That setup (~30 ms,
- * mostly the syncs of the unlogged tables' init forks) runs while the log's first entries are
- * read: `ready` says when it is done.
+ * One table's connection and transaction, in which the table is emptied and made unlogged. That
+ * setup (~30 ms, mostly the syncs of the unlogged relations' init forks) runs while the log's
+ * first entries are read: `ready` says when it is done.
  */
 class LoadTransaction {
-  private indexes: string[] = [];
   committed = false;
   /** settles once the setup is done; a failure there fails the load (the caller's abort rolls back) */
   ready!: Promise<void>;
@@ -233,7 +225,7 @@ class LoadTransaction {
     private readonly table: string,
   ) {}
 
-  static async begin(db: DataSource, opts: { table: string; indexesAtEnd?: boolean; alsoUnlogged?: string[]; mustBeEmpty?: string[] }): Promise<LoadTransaction> {
+  static async begin(db: DataSource, opts: { table: string; alsoUnlogged?: string[]; mustBeEmpty?: string[] }): Promise<LoadTransaction> {
     const runner = db.createQueryRunner() as PostgresQueryRunner;
     const tx = new LoadTransaction(runner, (await runner.connect()) as ClientBase, opts.table);
     tx.ready = tx.setUp(opts);
@@ -241,7 +233,7 @@ class LoadTransaction {
     return tx;
   }
 
-  private async setUp(opts: { indexesAtEnd?: boolean; alsoUnlogged?: string[]; mustBeEmpty?: string[] }): Promise<void> {
+  private async setUp(opts: { alsoUnlogged?: string[]; mustBeEmpty?: string[] }): Promise<void> {
     const { client, table } = this;
     // A fresh schema holds nothing worth an fsync: a rebuild that dies is simply run again.
     await client.query(`BEGIN; SET LOCAL synchronous_commit = off`);
@@ -251,14 +243,7 @@ class LoadTransaction {
     }
     // Truncated in this transaction: COPY FREEZE may write frozen rows.
     await client.query(`TRUNCATE ${table}`);
-    if (opts.indexesAtEnd) this.indexes = await this.dropSecondaryIndexes();
-    // after the drops: an index made unlogged is one more init fork to create and sync
     await client.query([...(opts.alsoUnlogged ?? []), table].map((t) => `ALTER TABLE ${t} SET UNLOGGED`).join('; '));
-  }
-
-  /** Builds the indexes dropped at the start. */
-  async restoreIndexes(): Promise<void> {
-    for (const ddl of this.indexes) await this.client.query(ddl);
   }
 
   async commit(): Promise<void> {
@@ -278,19 +263,6 @@ class LoadTransaction {
     const runner = this.runner.connection.createQueryRunner() as PostgresQueryRunner;
     await runner.query(`TRUNCATE ${this.table}`).catch(() => undefined);
     await runner.release();
-  }
-
-  /** Drops the table's secondary indexes (primary keys stay) and returns their DDL. */
-  private async dropSecondaryIndexes(): Promise<string[]> {
-    const { rows } = await this.client.query(
-      `SELECT quote_ident(i.indexname) AS name, i.indexdef AS ddl FROM pg_indexes i
-       WHERE i.schemaname = current_schema() AND i.tablename = $1
-         AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.connamespace = current_schema()::regnamespace)`,
-      [this.table],
-    );
-    const found = rows as { name: string; ddl: string }[];
-    if (found.length) await this.client.query(found.map((r) => `DROP INDEX ${r.name}`).join('; '));
-    return found.map((r) => r.ddl);
   }
 }
 
