@@ -157,7 +157,7 @@ describe('projector', () => {
     const liveDb = await openProjectionDb(pgUrl, live, 2);
     const full = await openProjectionDb(pgUrl, `${rebuilt}_full`, 2);
     const partial = await openProjectionDb(pgUrl, `${rebuilt}_part`, 2);
-    await writeWorkload(log, 1500, 40, 'replayed'); // more than a pull (512) of entries, so that back-pressure acts
+    await writeWorkload(log, 1500, 40, 'replayed'); // more than a pull (256) of entries, so that back-pressure acts
     const { last } = await log.bounds();
     const projector = new Projector(log, liveDb);
     await projector.start();
@@ -173,7 +173,7 @@ describe('projector', () => {
       Object.fromEntries(((await liveDb.query(`SELECT relname, relpersistence FROM pg_class WHERE relnamespace = $1::regnamespace AND relname IN ('history', 'objects', 'checkpoints')`, [schema])) as { relname: string; relpersistence: string }[]).map((r) => [r.relname, r.relpersistence]));
     expect(await persistence(`${rebuilt}_full`)).toEqual({ history: 'u', objects: 'u', checkpoints: 'u' });
     expect(await persistence(live)).toEqual({ history: 'p', objects: 'p', checkpoints: 'p' });
-    // held back by Postgres' progress at every pull (a 4 KB lag allowed, pulls of 512), and with
+    // held back by Postgres' progress at every pull (a 4 KB lag allowed, pulls of 256), and with
     // objects COPYed every 8 first versions during the read (most changed again later), it loads the same
     const throttled = await openProjectionDb(pgUrl, `${rebuilt}_slow`, 2);
     expect(await replayInto(log, throttled, { fromSnapshot: false, maxLagBytes: 4096, objectsBatch: 8 })).toMatchObject({ events: last, lastSeq: last });
