@@ -1,4 +1,4 @@
-import type { ClientBase } from 'pg';
+import type { ClientBase, QueryResult } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { parseSubject, type RawEntry } from '@keelson/eventlog';
@@ -134,9 +134,9 @@ export class RebuildLoad {
     for (;;) {
       void this.historyCopy.backlog; // throws once the COPY has failed
       if (this.objectsFailure) throw this.objectsFailure;
-      await poll.query('SELECT pg_stat_clear_snapshot()');
-      const { rows } = await poll.query(`SELECT bytes_processed FROM pg_stat_progress_copy WHERE pid = $1`, [pid]);
-      const row = rows[0] as { bytes_processed: string } | undefined;
+      // two statements, one round trip (no parameters: the pid is a number from the protocol)
+      const [, progress] = (await poll.query(`SELECT pg_stat_clear_snapshot(); SELECT bytes_processed FROM pg_stat_progress_copy WHERE pid = ${Number(pid)}`)) as unknown as QueryResult[];
+      const row = progress.rows[0] as { bytes_processed: string } | undefined;
       if (!row) return; // not started yet, or over: the socket's backlog holds the reader back meanwhile
       this.taken = Number(row.bytes_processed);
       if (this.historyCopy.sent - this.taken < this.maxLag * RESUME_AT) return;
@@ -145,9 +145,9 @@ export class RebuildLoad {
   }
 
   /**
-   * Ends the history load while objects loads and gets its indexes on the other connection; then
-   * commits objects, and history with the checkpoints (name → sequence) last: a schema with a
-   * checkpoint is complete.
+   * Ends the history load while objects takes its last rows on the other connection; then commits
+   * objects, and history with the checkpoints (name → sequence) last: a schema with a checkpoint
+   * is complete.
    */
   async finish(checkpoints: Record<string, number>): Promise<LoadTimings> {
     const t0 = performance.now();
