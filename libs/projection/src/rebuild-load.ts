@@ -67,6 +67,8 @@ export class RebuildLoad {
   private firsts = new CopyBatch();
   /** the COPYs of the first versions sent so far, one after the other on the objects' connection */
   private firstsLoaded: Promise<void> = Promise.resolve();
+  /** why one of those COPYs failed: the load fails with it (not with the errors of what follows on that transaction) */
+  private objectsFailure?: Error;
   /** subject → newest objects row after its first one, null when deleted; true: first version unchanged */
   private readonly changed = new Map<string, Buffer | null | true>();
   /** history's bytes Postgres had parsed when last asked */
@@ -174,9 +176,9 @@ export class RebuildLoad {
   }
 
   /**
-   * COPYs the first versions gathered so far into objects while the read goes on. The objects
-   * table has no secondary index until the end, so a row costs Postgres little; done after the
-   * read, this COPY kept one core busy and the other idle (~35 ms in bench:api).
+   * COPYs the first versions gathered so far into objects while the read goes on, its indexes
+   * taking each row as it comes: done after the read, objects' rows and index builds kept one
+   * core busy and the other idle (92–136 ms after the read in bench:api, with history's tail).
    */
   private sendFirsts(): void {
     const batch = this.firsts;
@@ -185,8 +187,6 @@ export class RebuildLoad {
     this.firstsLoaded.catch((e: Error) => (this.objectsFailure ??= e)); // surfaced by ready() and loadObjects
   }
 
-  /** Why an objects COPY during the read failed: the load fails with it (not with the errors of what follows on that transaction). */
-  private objectsFailure?: Error;
 
   /** The objects rows: first versions as they came, then those changed later replaced by their newest (or removed). Returns the seconds it took after the read. */
   private async loadObjects(): Promise<number> {
