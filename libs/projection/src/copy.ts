@@ -1,8 +1,10 @@
 import { Query, type ClientBase } from 'pg';
 
-// Bulk loading through COPY … FROM STDIN: Postgres parses each row's columns straight from the
-// text stream, which costs about a third of the CPU of unpacking the same rows from one big
-// jsonb parameter (jsonb_to_recordset builds the whole batch as one jsonb value first).
+// Bulk loading through COPY … FROM STDIN: Postgres takes each row's columns straight from the
+// stream, which costs about a third of the CPU of unpacking the same rows from one big jsonb
+// parameter (jsonb_to_recordset builds the whole batch as one jsonb value first). Two formats:
+// text (tab-separated, backslash escapes), and binary (each field's length, then its bytes),
+// where Postgres needs no scan of a long field for escapes (entry-rows.ts: history's objects).
 // node-postgres supports COPY only through a Query whose copy-in hook sends the data; this is
 // that hook, without a streaming dependency.
 //
@@ -10,8 +12,6 @@ import { Query, type ClientBase } from 'pg';
 // the protocol's CopyData header: a chunk goes to the socket as it is (node-postgres would copy
 // every chunk into its own write buffer first), and JSON goes from a log message to Postgres
 // without ever becoming a string.
-
-export type CopyValue = string | number | null | undefined;
 
 const CHUNK = 256 * 1024;
 const ROW_SLACK = 4 * 1024;
@@ -21,10 +21,13 @@ const TAB = 0x09;
 const NEWLINE = 0x0a;
 const BACKSLASH = 0x5c;
 const NULL_FIELD = Buffer.from('\\N');
+const SPECIAL = /[\\\n\r\t]/;
+const SPECIAL_ALL = /[\\\n\r\t]/g;
+const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Bytes copied one by one rather than through a view (see `raw`). */
 const SHORT_COPY = 64;
 
-/** A growable byte buffer with COPY text-format field writers. */
+/** A growable byte buffer with COPY's field writers, text format and binary (`bin*`). */
 export class CopyWriter {
   protected buf: Buffer;
   protected pos: number;
@@ -76,13 +79,6 @@ export class CopyWriter {
     this.pos += this.buf.write(s, this.pos);
   }
 
-  /** A field or NULL. */
-  value(v: CopyValue): void {
-    if (v === null || v === undefined) this.nul();
-    else if (typeof v === 'number') this.int(v);
-    else this.text(v);
-  }
-
   /** Bytes as they are: for text known to need no escape (JSON string content without backslashes, digits). */
   raw(b: Uint8Array, start: number, end: number): void {
     const n = end - start;
@@ -111,6 +107,58 @@ export class CopyWriter {
     this.buf[this.pos++] = NEWLINE;
   }
 
+  // COPY's binary format: a row is its field count (int16), then each field as its length (int32,
+  // -1 for NULL) and its bytes, in the type's binary form (text: its UTF-8 bytes as they are).
+
+  /** Starts a binary row of n fields. */
+  binRow(n: number): void {
+    this.room(2);
+    this.buf[this.pos++] = n >>> 8;
+    this.buf[this.pos++] = n;
+  }
+
+  binNull(): void {
+    this.room(4);
+    this.int32(-1);
+  }
+
+  /** An int8 field (bigint, or timestamptz as microseconds since 2000-01-01 UTC); n a safe integer. */
+  binInt8(n: number): void {
+    this.room(12);
+    const hi = Math.floor(n / 2 ** 32);
+    this.int32(8);
+    this.int32(hi);
+    this.int32(n - hi * 2 ** 32);
+  }
+
+  /** A text field from bytes that are its UTF-8 text (no escapes in this format). */
+  binBytes(b: Uint8Array, start: number, end: number): void {
+    this.room(4);
+    this.int32(end - start);
+    this.raw(b, start, end);
+  }
+
+  /** A text field from a string. */
+  binText(s: string): void {
+    this.room(4 + s.length * 3);
+    const at = this.pos;
+    this.pos += 4;
+    const n = this.buf.write(s, this.pos);
+    this.pos = at;
+    this.int32(n);
+    this.pos += n;
+  }
+
+  /** Four bytes, big-endian (room made by the caller): plain stores, cheaper than Buffer's checked writers before they are optimized. */
+  private int32(n: number): void {
+    const b = this.buf;
+    b[this.pos] = n >>> 24;
+    b[this.pos + 1] = n >>> 16;
+    b[this.pos + 2] = n >>> 8;
+    b[this.pos + 3] = n;
+    this.pos += 4;
+  }
+
   protected ascii(s: string): void {
     this.room(s.length);
     this.pos += this.buf.write(s, this.pos, 'latin1');
@@ -124,7 +172,7 @@ export class CopyWriter {
   }
 }
 
-/** Rows in COPY's text format, cut into chunks at row boundaries, each ready to go out as one CopyData message. */
+/** Rows for COPY, cut into chunks at row boundaries, each ready to go out as one CopyData message. */
 export class CopyBatch extends CopyWriter {
   /** whole chunks not yet taken, as CopyData messages */
   private frames: Buffer[] = [];
@@ -134,40 +182,26 @@ export class CopyBatch extends CopyWriter {
     super(CHUNK, HEADER);
   }
 
-  /**
-   * One row: `values`, then optionally a last column whose value is the JSON text at
-   * json[start, end).
-   */
-  add(values: readonly CopyValue[], json?: { bytes: Uint8Array; start: number; end: number }): void {
-    for (let i = 0; i < values.length; i++) {
-      if (i) this.tab();
-      this.value(values[i]);
-    }
-    if (json) {
-      if (values.length) this.tab();
-      this.json(json.bytes, json.start, json.end);
-    }
-    this.endRow();
-  }
-
   /** A whole row already in COPY text format, its newline included. */
   addRow(row: Uint8Array): void {
     this.raw(row, 0, row.length);
-    this.rows++;
-    this.cutIfFull();
+    this.rowDone();
   }
 
   /** The row another writer holds (all it wrote since its reset, the newline included). */
   addRowFrom(src: CopyWriter): void {
     this.copyFrom(src);
-    this.rows++;
-    this.cutIfFull();
+    this.rowDone();
   }
 
   override endRow(): void {
     super.endRow();
-    this.rows++;
-    this.cutIfFull();
+    this.rowDone();
+  }
+
+  /** Ends a row in the binary format, which has no terminator. */
+  endBinRow(): void {
+    this.rowDone();
   }
 
   get hasFrames(): boolean {
@@ -193,7 +227,8 @@ export class CopyBatch extends CopyWriter {
   }
 
   // Cutting only at row ends keeps every chunk a whole number of rows.
-  private cutIfFull(): void {
+  private rowDone(): void {
+    this.rows++;
     if (this.pos >= CHUNK - ROW_SLACK) this.cut();
   }
 
@@ -218,6 +253,18 @@ export class CopyBatch extends CopyWriter {
   private spare: Buffer[] = [];
 }
 
+/** The binary format's header (signature, flags, no extension) and trailer (a field count of -1), each as a CopyData message. */
+const BINARY_HEADER = copyData(Buffer.concat([Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1'), Buffer.alloc(8)]));
+const BINARY_TRAILER = copyData(Buffer.from([0xff, 0xff]));
+
+function copyData(payload: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(HEADER + payload.length);
+  frame[0] = 0x64; // 'd'
+  frame.writeUInt32BE(frame.length - 1, 1);
+  payload.copy(frame, HEADER);
+  return frame;
+}
+
 /** Chunks kept for reuse: as many as may be on their way to the socket at once (MAX_BACKLOG in rebuild-load.ts is 8 MB). */
 const SPARE_CHUNKS = 40;
 
@@ -240,6 +287,7 @@ export class CopyStream {
   private ending = false;
   private cancelled = false;
   private failure?: Error;
+  private readonly binary: boolean;
   /** bytes handed to the connection (or queued for it) so far */
   sent = 0;
   readonly finished: Promise<void>;
@@ -248,10 +296,14 @@ export class CopyStream {
 
   /**
    * `after`: a promise the COPY waits for (statements queued before it on the same connection,
-   * say); rows written meanwhile wait in memory. Should it fail, so does the COPY.
+   * say); rows written meanwhile wait in memory. Should it fail, so does the COPY. `binary`: rows
+   * in COPY's binary format (CopyWriter's bin* writers); the stream writes its header and trailer.
    */
-  constructor(client: ClientBase, table: string, columns: readonly string[], opts: { freeze?: boolean; after?: Promise<unknown> } = {}) {
-    const query = new Query(`COPY ${table} (${columns.join(', ')}) FROM STDIN${opts.freeze ? ' WITH (FREEZE)' : ''}`);
+  constructor(client: ClientBase, table: string, columns: readonly string[], opts: { freeze?: boolean; binary?: boolean; after?: Promise<unknown> } = {}) {
+    const options = [...(opts.binary ? ['FORMAT binary'] : []), ...(opts.freeze ? ['FREEZE'] : [])];
+    const query = new Query(`COPY ${table} (${columns.join(', ')}) FROM STDIN${options.length ? ` WITH (${options.join(', ')})` : ''}`);
+    this.binary = Boolean(opts.binary);
+    if (this.binary) this.send([BINARY_HEADER]); // the first message, before any rows
     let start!: () => void;
     this.started = new Promise((resolve) => (start = resolve));
     // Query's own hook answers CopyInResponse with a CopyFail; this one sends the rows instead.
@@ -303,6 +355,7 @@ export class CopyStream {
   /** Sends the rest and ends the COPY; resolves when Postgres has taken every row. */
   end(): Promise<void> {
     this.send(this.rows.allFrames());
+    if (this.binary) this.send([BINARY_TRAILER]);
     this.ending = true;
     this.conn?.endCopyFrom();
     return this.finished;
@@ -325,21 +378,8 @@ export class CopyStream {
 }
 
 /** Runs one COPY with the rows of a batch. */
-export function copyBatch(client: ClientBase, table: string, columns: readonly string[], batch: CopyBatch, opts: { freeze?: boolean } = {}): Promise<void> {
+export function copyBatch(client: ClientBase, table: string, columns: readonly string[], batch: CopyBatch, opts: { freeze?: boolean; binary?: boolean } = {}): Promise<void> {
   const copy = new CopyStream(client, table, columns, opts);
   copy.sendFrames(batch.allFrames());
   return copy.end();
-}
-
-/** One row of COPY's text format: tab-separated, \N for null, backslash escapes. */
-export function copyLine(values: readonly CopyValue[]): string {
-  return `${values.map((v) => (v === null || v === undefined ? '\\N' : escapeText(String(v)))).join('\t')}\n`;
-}
-
-const SPECIAL = /[\\\n\r\t]/;
-const SPECIAL_ALL = /[\\\n\r\t]/g;
-const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-
-function escapeText(s: string): string {
-  return SPECIAL.test(s) ? s.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : s;
 }

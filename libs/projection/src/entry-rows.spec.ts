@@ -1,8 +1,7 @@
 import type { KubeObject } from '@keelson/apimachinery';
 import type { Envelope, LogEntry } from '@keelson/eventlog';
 import { CopyBatch, CopyWriter } from './copy';
-import { HistoryBatch } from './bulk-load';
-import { textArray, writeEntryRows } from './entry-rows';
+import { HistoryBatch, HISTORY_COLUMNS, textArray, timeAt, writeEntryRows } from './entry-rows';
 import { toRow } from './evolve';
 import { historyRecord } from './writer';
 
@@ -36,15 +35,42 @@ const cases: [string, string, Envelope][] = [
 ];
 
 function rows(raw: { seq: number; subject: string; data: Uint8Array }): { history: (string | null)[]; object: (string | null)[] | null } {
-  const history = new CopyWriter();
+  const history = new CopyBatch();
   const object = new CopyWriter();
   const live = writeEntryRows(raw, history, object);
-  const fields = (w: CopyWriter) => {
-    const line = w.bytes().toString();
-    expect(line.endsWith('\n')).toBe(true);
-    return line.slice(0, -1).split('\t').map(uncopy);
-  };
-  return { history: fields(history), object: live ? fields(object) : null };
+  const line = object.bytes().toString();
+  if (live) expect(line.endsWith('\n')).toBe(true);
+  return { history: historyRows(history)[0], object: live ? line.slice(0, -1).split('\t').map(uncopy) : null };
+}
+
+/**
+ * History rows in COPY's binary format back to text as Postgres would print them: int8 fields
+ * as numbers, the time (microseconds since 2000-01-01 UTC) as an ISO time, text as it is.
+ */
+function historyRows(batch: CopyBatch): (string | null)[][] {
+  const b = Buffer.concat(batch.done());
+  const out: (string | null)[][] = [];
+  for (let i = 0; i < b.length; ) {
+    const n = b.readInt16BE(i);
+    expect(n).toBe(HISTORY_COLUMNS.length);
+    i += 2;
+    const row: (string | null)[] = [];
+    for (let k = 0; k < n; k++) {
+      const len = b.readInt32BE(i);
+      i += 4;
+      if (len < 0) {
+        row.push(null);
+        continue;
+      }
+      const column = HISTORY_COLUMNS[k];
+      if (column === 'seq' || column === 'cause') row.push(String(b.readBigInt64BE(i)));
+      else if (column === 'time') row.push(new Date(Number(b.readBigInt64BE(i)) / 1000 + Date.UTC(2000, 0, 1)).toISOString());
+      else row.push(b.toString('utf8', i, i + len));
+      i += len;
+    }
+    out.push(row);
+  }
+  return out;
 }
 
 describe('writeEntryRows (replay rows from envelope bytes)', () => {
@@ -89,6 +115,19 @@ describe('writeEntryRows (replay rows from envelope bytes)', () => {
     expect(objects.map((line) => line.split('\t').slice(0, 5).join(' '))).toEqual(Array.from({ length: 300 }, (_, i) => `pods prod web-${i + 1} u-${i + 1} ${i + 1}`));
   });
 
+  it('writes the history rows of many entries one after the other, whatever chunk each lands in', () => {
+    const history = new CopyBatch();
+    const object = new CopyWriter();
+    const padding = 'x'.repeat(3000);
+    for (let seq = 1; seq <= 300; seq++) {
+      const name = `web-${seq}`;
+      writeEntryRows(entry(seq, `keelson.obj.pods.prod.${name}`, { type: 'Created', object: pod({ metadata: { name, annotations: { padding } } }), actor: 'user:admin', cause: seq - 1, time: '2026-11-26T10:00:00.000Z' }).raw, history, object);
+    }
+    const all = historyRows(history);
+    expect(all.map((r) => r.slice(0, 4).concat(r[6]).join(' '))).toEqual(Array.from({ length: 300 }, (_, i) => `${i + 1} pods prod web-${i + 1} ${i}`));
+    expect(all.every((r) => (JSON.parse(r[9]!) as KubeObject).metadata.annotations?.padding === padding)).toBe(true);
+  });
+
   it('quotes text[] elements', () => {
     expect(textArray(['a', 'b"c', 'd\\e'])).toBe('{"a","b\\"c","d\\\\e"}');
   });
@@ -115,8 +154,7 @@ describe("HistoryBatch (the live projector's rows from envelope bytes)", () => {
     const { parsed, raw } = entry(7, subject, envelope, JSON.stringify(envelope, null, 1)); // whitespace too
     const batch = new HistoryBatch();
     batch.add(raw);
-    const line = Buffer.concat((batch as unknown as { batch: { done(): Buffer[] } }).batch.done()).toString();
-    const fields = line.replace(/\n$/, '').split('\t').map(uncopy);
+    const [fields] = historyRows((batch as unknown as { batch: CopyBatch }).batch);
     const h = historyRecord(parsed);
     expect(fields.slice(0, 9)).toEqual([h.seq, h.resource, h.namespace, h.name, h.type, h.actor, h.cause, h.correlation, h.time].map((v) => (v === null ? null : String(v))));
     expect(JSON.parse(fields[9]!)).toEqual(h.object);
@@ -129,4 +167,28 @@ describe("HistoryBatch (the live projector's rows from envelope bytes)", () => {
     expect(batch.size).toBe(1);
   });
 
+});
+
+describe('timeAt (an RFC 3339 time as timestamptz microseconds since 2000-01-01 UTC)', () => {
+  const micros = (text: string) => {
+    const b = Buffer.from(`"${text}"`);
+    return timeAt(1, b, 1, b.length - 1);
+  };
+  const since2000 = (iso: string) => (Date.parse(iso) - Date.UTC(2000, 0, 1)) * 1000;
+
+  it.each([
+    ['2026-11-26T10:00:00.000Z', since2000('2026-11-26T10:00:00.000Z')],
+    ['2026-11-26T10:00:00Z', since2000('2026-11-26T10:00:00Z')],
+    ['1999-12-31T23:59:59.5Z', -500_000],
+    ['2026-11-26t10:00:00.123456z', since2000('2026-11-26T10:00:00.123Z') + 456],
+    ['2026-11-26T10:00:00.1234565Z', since2000('2026-11-26T10:00:00.123Z') + 457],
+    ['2026-11-26T12:30:00+02:30', since2000('2026-11-26T10:00:00Z')],
+    ['2026-11-26T07:00:00.250-03:00', since2000('2026-11-26T10:00:00.250Z')],
+  ])('%s', (text, expected) => {
+    expect(micros(text)).toBe(expected);
+  });
+
+  it.each(['2026-11-26 10:00:00', '20x6-11-26T10:00:00Z', '2026-11-26T10:00:00', '2026-13-26T10:00:00Z', '2026-11-26T10:00:00.5Zjunk', 'yesterday', ''])('refuses %j, naming the entry', (text) => {
+    expect(() => micros(text)).toThrow(`entry 1: time ${JSON.stringify(text)} is not an RFC 3339 time`);
+  });
 });

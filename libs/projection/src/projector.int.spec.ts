@@ -271,21 +271,21 @@ describe('projector', () => {
     }
   });
 
-  it('stores text with tabs, line breaks, quotes, backslashes and the null marker as it was written, live and replayed', async () => {
+  it('stores text with tabs, line breaks, quotes, backslashes and the null marker, the cause and the time as they were written, live and replayed', async () => {
     const db = await openProjectionDb(pgUrl, live, 2);
     const replayed = await openProjectionDb(pgUrl, `${rebuilt}_odd`, 2);
     const odd = 'a\tb\nc\rd "e" \\ \u0001 \\N é';
     const key = { group: '', plural: 'configmaps', namespace: 'default', name: 'odd' };
     const object = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'odd', namespace: 'default', uid: 'u-odd', labels: { odd: 'x' }, annotations: { odd } }, data: { [odd]: odd, 'k:{"name":"app"}': '\\N' } };
-    const written = await log.append({ key, expectedSeq: 0, envelope: { type: 'Created', object, actor: `user:${odd}`, correlation: '\\N', time: new Date().toISOString() } });
+    const written = await log.append({ key, expectedSeq: 0, envelope: { type: 'Created', object, actor: `user:${odd}`, cause: 12345678901, correlation: '\\N', time: '2026-11-26T10:00:00.123Z' } });
     const projector = new Projector(log, db);
     await projector.start();
     await projector.waitFor(written.seq);
     await projector.stop();
     await replayInto(log, replayed, { fromSnapshot: false });
     for (const [schema, conn] of [[live, db], [`${rebuilt}_odd`, replayed]] as const) {
-      const [row] = (await conn.query(`SELECT actor, correlation, object::jsonb AS object FROM ${schema}.history WHERE seq = $1`, [written.seq])) as { actor: string; correlation: string; object: unknown }[];
-      expect(row).toEqual({ actor: `user:${odd}`, correlation: '\\N', object });
+      const [row] = (await conn.query(`SELECT actor, cause, correlation, to_json(time) #>> '{}' AS time, object::jsonb AS object FROM ${schema}.history WHERE seq = $1`, [written.seq])) as unknown[];
+      expect(row).toEqual({ actor: `user:${odd}`, cause: '12345678901', correlation: '\\N', time: '2026-11-26T10:00:00.123+00:00', object });
     }
     await db.destroy();
     await replayed.destroy();

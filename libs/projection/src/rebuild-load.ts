@@ -99,7 +99,7 @@ export class RebuildLoad {
       });
       return tx;
     });
-    return new RebuildLoad(history, objects, new CopyStream(history.client, 'history', HISTORY_COLUMNS, { freeze: true, after: history.ready }), opts.maxLagBytes ?? MAX_LAG, opts.objectsBatch ?? OBJECTS_BATCH);
+    return new RebuildLoad(history, objects, new CopyStream(history.client, 'history', HISTORY_COLUMNS, { freeze: true, binary: true, after: history.ready }), opts.maxLagBytes ?? MAX_LAG, opts.objectsBatch ?? OBJECTS_BATCH);
   }
 
   add(e: RawEntry): void {

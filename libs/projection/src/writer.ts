@@ -2,7 +2,7 @@ import type { ClientBase } from 'pg';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { parseSubject, type LogEntry, type RawEntry } from '@keelson/eventlog';
-import { HistoryBatch, textArray, type ObjectColumns } from './bulk-load';
+import { HistoryBatch, textArray, type ObjectColumns } from './entry-rows';
 
 // Writes one batch of log entries in one transaction together with the checkpoint, so a
 // batch is either wholly in Postgres (and the checkpoint says so) or not at all: a projector
