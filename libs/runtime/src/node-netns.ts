@@ -15,6 +15,7 @@
 // so it works whether dockerd starts before or after us. Nothing is routed out of the underlay:
 // node namespaces get no default route.
 import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -89,13 +90,25 @@ export async function removeNodeNamespace(n: number): Promise<void> {
   }
 }
 
-/** The bridge and its FORWARD exemption; idempotent. */
+/**
+ * The bridge's own MAC address, fixed and locally administered. A Linux bridge not given one
+ * takes the lowest MAC among its ports, and ports come and go with nodes: when the port holding
+ * it went, the bridge's MAC changed without a gratuitous ARP, and every node's ARP entry for
+ * 172.31.0.254 pointed at a MAC the bridge no longer took as its own. Pods then got no answer
+ * from the cluster DNS for 8–53 s, until the entry was probed again (dns.e2e's flake).
+ */
+export const UNDERLAY_MAC = '02:6b:65:6c:00:fe';
+
+/** The bridge, with its fixed MAC, and its FORWARD exemption; idempotent. */
 export async function ensureUnderlay(): Promise<void> {
   if (!(await linkExists(UNDERLAY_BRIDGE))) {
-    await ip('link', 'add', UNDERLAY_BRIDGE, 'type', 'bridge').catch(async (err) => {
+    await ip('link', 'add', UNDERLAY_BRIDGE, 'address', UNDERLAY_MAC, 'type', 'bridge').catch(async (err) => {
       if (!(await linkExists(UNDERLAY_BRIDGE))) throw err; // lost a race with another caller: fine
     });
   }
+  // A bridge made before its MAC was fixed gets it now; nodes attached hear of it at once.
+  await writeFile(`/proc/sys/net/ipv4/conf/${UNDERLAY_BRIDGE}/arp_notify`, '1');
+  if ((await readFile(`/sys/class/net/${UNDERLAY_BRIDGE}/address`, 'utf8')).trim() !== UNDERLAY_MAC) await ip('link', 'set', 'dev', UNDERLAY_BRIDGE, 'address', UNDERLAY_MAC);
   await ip('addr', 'replace', `${UNDERLAY_HOST_ADDRESS}/24`, 'dev', UNDERLAY_BRIDGE);
   await ip('link', 'set', UNDERLAY_BRIDGE, 'up');
   const present = await run('iptables', ['-w', '-C', ...FORWARD_RULE]).then(() => true, () => false);

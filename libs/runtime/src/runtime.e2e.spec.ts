@@ -11,7 +11,7 @@ import { ipamDataDir } from './cni-config';
 import { ensureDocker, type DockerDaemon } from './docker-daemon';
 import { DockerRuntime } from './docker-runtime';
 import { ensureImages } from './images';
-import { ensureNodeNamespace, removeNodeNamespace, removeUnderlay, type NodeNamespace } from './node-netns';
+import { ensureNodeNamespace, removeNodeNamespace, removeUnderlay, UNDERLAY_BRIDGE, UNDERLAY_MAC, type NodeNamespace } from './node-netns';
 import { linuxResourcesFor } from './resources';
 import { ImagePullError, type PodSandboxConfig } from './runtime';
 
@@ -94,6 +94,20 @@ describe('DockerRuntime with CNI in a node namespace', () => {
     expect(stdout).toContain(`172.31.0.${NODE}/24`);
     const { stdout: forward } = await run('ip', ['netns', 'exec', node.name, 'sysctl', '-n', 'net.ipv4.ip_forward']);
     expect(forward.trim()).toBe('1');
+  });
+
+  it('given the underlay bridge when a port with a lower MAC comes and goes then the bridge keeps its MAC (nodes keep reaching 172.31.0.254)', async () => {
+    const bridgeMac = async () => (await run('cat', [`/sys/class/net/${UNDERLAY_BRIDGE}/address`])).stdout.trim();
+    const port = `kt-mac-${suffix}`;
+    expect(await bridgeMac()).toBe(UNDERLAY_MAC);
+    try {
+      await run('ip', ['link', 'add', port, 'address', '02:00:00:00:00:01', 'type', 'veth', 'peer', 'name', `${port}p`]);
+      await run('ip', ['link', 'set', port, 'master', UNDERLAY_BRIDGE, 'up']);
+      expect(await bridgeMac()).toBe(UNDERLAY_MAC);
+    } finally {
+      await run('ip', ['link', 'del', port]).catch(() => undefined);
+    }
+    expect(await bridgeMac()).toBe(UNDERLAY_MAC);
   });
 
   it('given nginx in a CNI-wired pod when a second pod on the node fetches its pod IP then it gets the welcome page', async () => {
