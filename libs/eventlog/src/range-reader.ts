@@ -196,14 +196,23 @@ export interface AckInfo {
  */
 export function parseAckSubject(s: string): AckInfo | null {
   if (!s.startsWith('$JS.ACK.')) return null;
-  const dots = DOTS;
+  // one pass: each token's value as a number (NaN when it is not one), up to 16 tokens
+  const values = TOKENS;
   let n = 0;
-  for (let i = s.indexOf('.'); i >= 0 && n < dots.length; i = s.indexOf('.', i + 1)) dots[n++] = i;
-  const tokens = n + 1;
-  const base = tokens === 9 ? 0 : tokens >= 12 ? 2 : -1;
+  let v = 0;
+  for (let i = 0; i <= s.length && n < values.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0x2e;
+    if (c === 0x2e /* . */) {
+      values[n++] = v;
+      v = 0;
+    } else {
+      const d = c - 0x30;
+      v = d >= 0 && d <= 9 ? v * 10 + d : NaN;
+    }
+  }
+  const base = n === 9 ? 0 : n >= 12 ? 2 : -1;
   if (base < 0) return null;
-  const token = (k: number) => Number(s.slice(dots[k - 1] + 1, k < n ? dots[k] : s.length));
-  return { streamSeq: token(base + 5), deliverySeq: token(base + 6), pending: token(base + 8) };
+  return { streamSeq: values[base + 5], deliverySeq: values[base + 6], pending: values[base + 8] };
 }
 
-const DOTS = new Int32Array(16);
+const TOKENS = new Float64Array(16);

@@ -52,21 +52,34 @@ export function parseWire(b: Buffer, start: number, end: number, h: WireHandlers
     if (eol < 0) return i;
     const op = b[i];
     if (op === 0x4d /* M */ || op === 0x48 /* H */) {
-      const line = b.toString('latin1', i, eol);
-      const parts = line.split(' ');
+      // `MSG <subject> <sid> [reply] <#bytes>` or `HMSG <subject> <sid> [reply] <#header bytes> <#total bytes>`,
+      // read where it lies: no string for the line, nor for its tokens but the subject and the reply.
+      let n = 0;
+      let nonAscii = 0;
+      for (let k = i; k < eol && n < SPACES.length; k++) {
+        const c = b[k];
+        nonAscii |= c;
+        if (c === 0x20) SPACES[n++] = k;
+      }
       const withHeaders = op === 0x48;
-      const n = parts.length;
-      const total = Number(parts[n - 1]);
-      const headers = withHeaders ? Number(parts[n - 2]) : 0;
+      const tokens = n + 1;
+      const total = decimal(b, SPACES[n - 1] + 1, eol);
+      const headers = withHeaders ? decimal(b, SPACES[n - 2] + 1, SPACES[n - 1]) : 0;
       const body = eol + 2;
-      if (!(total >= headers && headers >= 0)) {
-        h.error(`unreadable protocol line: ${line.slice(0, 200)}`);
+      if (!(tokens >= (withHeaders ? 5 : 4) && total >= headers && headers >= 0)) {
+        h.error(`unreadable protocol line: ${b.toString('latin1', i, Math.min(eol, i + 200))}`);
         return end;
       }
       if (body + total + 2 > end) return i;
-      const hasReply = n === (withHeaders ? 6 : 5);
-      const status = withHeaders && headers > STATUS_AT + 3 && !hasReply ? Number(b.toString('latin1', body + STATUS_AT, body + STATUS_AT + 3)) || 0 : 0;
-      h.message({ subject: text(parts[1]), reply: hasReply ? text(parts[3]) : undefined, status, data: b.subarray(body + headers, body + total) });
+      const hasReply = tokens === (withHeaders ? 6 : 5);
+      const status = withHeaders && headers > STATUS_AT + 3 && !hasReply ? decimal(b, body + STATUS_AT, body + STATUS_AT + 3) || 0 : 0;
+      const ascii = nonAscii < 0x80;
+      h.message({
+        subject: token(b, SPACES[0] + 1, SPACES[1], ascii),
+        reply: hasReply ? token(b, SPACES[2] + 1, SPACES[3], ascii) : undefined,
+        status,
+        data: b.subarray(body + headers, body + total),
+      });
       i = body + total + 2;
       continue;
     }
@@ -80,9 +93,24 @@ export function parseWire(b: Buffer, start: number, end: number, h: WireHandlers
   return i;
 }
 
+/** Where the spaces of a control line are (a MSG line has 3 or 4, an HMSG line 4 or 5). */
+const SPACES = new Int32Array(6);
+
 /** A protocol token as text: subjects may hold UTF-8, which latin1 decoding would garble. */
-function text(token: string): string {
-  return /[^\x00-\x7f]/.test(token) ? Buffer.from(token, 'latin1').toString('utf8') : token;
+function token(b: Buffer, start: number, end: number, ascii: boolean): string {
+  return b.toString(ascii ? 'latin1' : 'utf8', start, end);
+}
+
+/** The decimal number b[start, end) writes; NaN when it is not one. */
+function decimal(b: Uint8Array, start: number, end: number): number {
+  if (start >= end) return NaN;
+  let v = 0;
+  for (let k = start; k < end; k++) {
+    const d = b[k] - 0x30;
+    if (!(d >= 0 && d <= 9)) return NaN;
+    v = v * 10 + d;
+  }
+  return v;
 }
 
 /** A connection that subscribes to one inbox and publishes requests whose replies come to it. */
