@@ -68,8 +68,7 @@ export class KeyTree {
   readonly slots: number[] = [];
   readonly children: (KeyTree | undefined)[] = [];
   readonly size: number;
-  /** pick's spans, reused call after call (a typed array of this size lives outside V8's heap) */
-  readonly scratch: Int32Array;
+  private scratch?: Int32Array;
 
   constructor(spec: KeyTreeSpec, first = 0) {
     const names = Object.keys(spec);
@@ -83,7 +82,11 @@ export class KeyTree {
       if (child) next += child.size;
     }
     this.size = next - first;
-    this.scratch = new Int32Array(this.size * 2);
+  }
+
+  /** The array pick writes its spans into, reused call after call (a typed array lives outside V8's heap); made at its first use, so a child tree has none. */
+  get spans(): Int32Array {
+    return (this.scratch ??= new Int32Array(this.size * 2));
   }
 
   /** The slot of a name by its path, e.g. `object.metadata.uid`. */
@@ -105,7 +108,7 @@ export class KeyTree {
  * absent, or inside a value that is not an object). See `pickInto`, which this wraps.
  */
 export function pick(b: Uint8Array, at: Span | undefined, tree: KeyTree): (Span | undefined)[] {
-  const found = pickInto(b, at ? at[0] : -1, tree, tree.scratch);
+  const found = pickInto(b, at ? at[0] : -1, tree, tree.spans);
   const out: (Span | undefined)[] = [];
   for (let k = 0; k < tree.size; k++) out.push(found[2 * k] < 0 ? undefined : [found[2 * k], found[2 * k + 1]]);
   return out;
