@@ -103,7 +103,7 @@ function token(b: Buffer, start: number, end: number, ascii: boolean): string {
 
 /** The decimal number b[start, end) writes; NaN when it is not one. */
 function decimal(b: Uint8Array, start: number, end: number): number {
-  if (start >= end) return NaN;
+  if (!(start < end)) return NaN; // an empty token, or a bound from a space not found
   let v = 0;
   for (let k = start; k < end; k++) {
     const d = b[k] - 0x30;

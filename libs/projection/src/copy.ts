@@ -49,14 +49,9 @@ export class CopyWriter {
     this.pos = this.start;
   }
 
-  /** Where the next byte goes: a mark for `copyFrom`. */
-  get position(): number {
-    return this.pos;
-  }
-
-  /** Bytes another writer wrote between two of its positions (a field written once, needed in two rows); by default all it holds. */
-  copyFrom(src: CopyWriter, start = src.start, end = src.pos): void {
-    this.raw(src.buf, start, end);
+  /** All another writer wrote since its start (a row written apart, added to a batch). */
+  copyFrom(src: CopyWriter): void {
+    this.raw(src.buf, src.start, src.pos);
   }
 
   tab(): void {

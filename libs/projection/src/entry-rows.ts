@@ -121,8 +121,8 @@ function writeHistoryRow(out: CopyBatch, e: RawEntry, resource: string, namespac
   out.binText(name);
   stringField(out, b, at, TYPE, true);
   stringField(out, b, at, ACTOR, true);
-  if (at[CAUSE] >= 0 && !isNull(b, at[CAUSE], at[CAUSE + 1])) out.binInt8(integerAt(e.seq, 'cause', b, at[CAUSE], at[CAUSE + 1]));
-  else out.binNull();
+  if (isNumberAt(b, at, CAUSE)) out.binInt8(integerAt(e.seq, 'cause', b, at[CAUSE], at[CAUSE + 1]));
+  else out.binNull(); // absent, null or not a number
   stringField(out, b, at, CORRELATION, true);
   if (isStringAt(b, at, TIME)) out.binInt8(timeAt(e.seq, b, at[TIME] + 1, at[TIME + 1] - 1));
   else out.binNull(); // refused: time is NOT NULL
@@ -216,6 +216,11 @@ const POSTGRES_EPOCH_MS = Date.UTC(2000, 0, 1);
 
 function isStringAt(b: Uint8Array, at: Int32Array, slot: number): boolean {
   return at[slot] >= 0 && b[at[slot]] === QUOTE;
+}
+
+function isNumberAt(b: Uint8Array, at: Int32Array, slot: number): boolean {
+  const c = at[slot] >= 0 ? b[at[slot]] : 0;
+  return c === 0x2d || (c >= 0x30 && c <= 0x39); // '-' or a digit
 }
 
 /**
