@@ -8,7 +8,7 @@ import { HISTORY_COLUMNS, OBJECT_COLUMNS, writeEntryRows } from './entry-rows';
 // Loading a rebuilt projection into an empty schema, as fast as Postgres takes rows, on two
 // connections, each table in a transaction of its own:
 //  - history: every entry's row, its object's JSON as text, streams into `history` through one
-//    COPY as the entry arrives;
+//    COPY (binary format: entry-rows.ts) as the entry arrives;
 //  - objects: each object's row holds no object (it points at its history row by rv), only the
 //    selector columns (a ~150-byte row). First versions are COPYed in batches during the read on
 //    the second connection; a later version or a tombstone is folded in a map, and at the end the
@@ -186,7 +186,6 @@ export class RebuildLoad {
     this.firstsLoaded = Promise.all([this.objects, this.firstsLoaded]).then(([tx]) => copyBatch(tx.client, 'objects', OBJECT_COLUMNS, batch, { freeze: true }));
     this.firstsLoaded.catch((e: Error) => (this.objectsFailure ??= e)); // surfaced by ready() and loadObjects
   }
-
 
   /** The objects rows: first versions as they came, then those changed later replaced by their newest (or removed). Returns the seconds it took after the read. */
   private async loadObjects(): Promise<number> {
